@@ -1,0 +1,141 @@
+package org.fastcrypt4j.ring;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+
+import javax.crypto.Cipher;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A deterministic pseudo-random generator: AES-128 in counter mode keyed by a 128-bit seed.
+ *
+ * <p>The JDK's {@code AES/CTR/NoPadding} uses AES-NI and a vectorised counter-mode intrinsic, so the
+ * stream runs at several GB/s on one core. The same seed and stream id always give the same stream,
+ * which is what lets two parties holding a common seed derive the same randomness without talking.
+ * Not thread-safe: use one instance per thread and per stream.
+ */
+public final class AesCtrPrg {
+
+    /** Seed length in bytes (AES-128). */
+    public static final int SEED_BYTES = 16;
+    private static final int CHUNK_BYTES = 1 << 16;
+
+    private final Cipher cipher;
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK_BYTES);
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private long bytesProduced;
+
+    /** A stream with stream id 0. */
+    public AesCtrPrg(byte[] seed) {
+        this(seed, 0L);
+    }
+
+    /**
+     * A stream keyed by {@code seed}; different {@code streamId}s give independent streams from one seed
+     * (the id fills the upper half of the initial counter block).
+     */
+    public AesCtrPrg(byte[] seed, long streamId) {
+        if (seed == null || seed.length != SEED_BYTES) {
+            throw new IllegalArgumentException("PRG seed must be " + SEED_BYTES + " bytes, got "
+                    + (seed == null ? "null" : seed.length));
+        }
+        byte[] iv = new byte[16];
+        ByteBuffer.wrap(iv).putLong(streamId);
+        try {
+            cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(iv));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES/CTR is not available in this JDK", e);
+        }
+    }
+
+    /** How many bytes this stream has produced so far. */
+    public long bytesProduced() {
+        return bytesProduced;
+    }
+
+    /** Writes {@code dst.remaining()} pseudo-random bytes into {@code dst} (heap or direct). */
+    public void nextBytes(ByteBuffer dst) {
+        while (dst.hasRemaining()) {
+            int n = Math.min(dst.remaining(), CHUNK_BYTES);
+            zeros.clear().limit(n);
+            try {
+                int written = cipher.update(zeros, dst);
+                bytesProduced += written;
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public void nextBytes(byte[] out) {
+        nextBytes(ByteBuffer.wrap(out));
+    }
+
+    /** Fills {@code out[offset .. offset + length)} with uniform 64-bit words. */
+    public void nextLongs(long[] out, int offset, int length) {
+        int done = 0;
+        while (done < length) {
+            int words = Math.min(length - done, CHUNK_BYTES / Long.BYTES);
+            scratch.clear().limit(words * Long.BYTES);
+            nextBytes(scratch);
+            scratch.flip();
+            scratch.asLongBuffer().get(out, offset + done, words);
+            done += words;
+        }
+    }
+
+    public long[] nextLongs(int length) {
+        long[] out = new long[length];
+        nextLongs(out, 0, length);
+        return out;
+    }
+
+    public long nextLong() {
+        scratch.clear().limit(Long.BYTES);
+        nextBytes(scratch);
+        return scratch.getLong(0);
+    }
+
+    /** Overwrites every element of {@code t} with a uniform ring element (written straight into ND4J memory). */
+    public RingTensor fill(RingTensor t) {
+        ByteBuffer bytes = t.array().data().asNio();
+        bytes.clear().limit((int) (t.length() * Long.BYTES));
+        nextBytes(bytes);
+        return t;
+    }
+
+    /** A tensor of uniform ring elements. */
+    public RingTensor nextRing(long... shape) {
+        return fill(RingTensor.zeros(shape));
+    }
+
+    /**
+     * Uniform elements of Z_p for a prime {@code p < 256}, by rejection sampling on bytes (a byte b is
+     * kept when b < p * floor(256 / p) and mapped to b mod p), so the result is exactly uniform.
+     */
+    public void nextModP(byte[] out, int offset, int length, int p) {
+        if (p < 2 || p > 255) {
+            throw new IllegalArgumentException("modulus must be in [2, 255], got " + p);
+        }
+        int bound = (256 / p) * p;
+        byte[] buf = new byte[Math.min(CHUNK_BYTES, Math.max(64, length + length / 4 + 16))];
+        int done = 0;
+        int pos = buf.length;
+        while (done < length) {
+            if (pos == buf.length) {
+                nextBytes(buf);
+                pos = 0;
+            }
+            int b = buf[pos++] & 0xFF;
+            if (b < bound) {
+                out[offset + done++] = (byte) (b % p);
+            }
+        }
+        Arrays.fill(buf, (byte) 0);
+    }
+}
