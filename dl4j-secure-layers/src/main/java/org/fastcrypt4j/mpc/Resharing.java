@@ -1,0 +1,44 @@
+package org.fastcrypt4j.mpc;
+
+import org.fastcrypt4j.ring.RingTensor;
+
+/**
+ * Turns a 3-out-of-3 additive sharing z = z_0 + z_1 + z_2 (each z_i already re-randomised with a zero
+ * sharing alpha_i) into a replicated sharing: P_i sends z_i to P_{i-1} and receives z_{i+1} from
+ * P_{i+1} (ABY3 section 3). 1 round, 8 bytes per element per party. Several tensors can travel in one
+ * message ({@link #reshareAll}), so several multiplications share one round.
+ */
+public final class Resharing {
+
+    private Resharing() {
+    }
+
+    public static SharedTensor reshare(Session s, String tag, RingTensor z) {
+        return reshareAll(s, tag, z)[0];
+    }
+
+    /** Reshares several tensors with one message per party. */
+    public static SharedTensor[] reshareAll(Session s, String tag, RingTensor... zs) {
+        int total = 0;
+        for (RingTensor z : zs) {
+            total += z.intLength();
+        }
+        long[] out = new long[total];
+        int off = 0;
+        for (RingTensor z : zs) {
+            z.copyTo(out, off);
+            off += z.intLength();
+        }
+        long[] in = new long[total];
+        s.transport().exchange(tag, s.prev(), out, s.next(), in);
+        SharedTensor[] result = new SharedTensor[zs.length];
+        off = 0;
+        for (int k = 0; k < zs.length; k++) {
+            RingTensor second = RingTensor.zeros(zs[k].shape());
+            second.copyFrom(in, off);
+            off += zs[k].intLength();
+            result[k] = new SharedTensor(s.party(), zs[k], second);
+        }
+        return result;
+    }
+}
