@@ -115,6 +115,26 @@ public final class AesCtrPrg {
     }
 
     /**
+     * Overwrites the bits of {@code t} with uniform bits: consumes {@code 8 * t.wordCount()} bytes of the
+     * stream (whole words, then the unused tail bits are cleared), so parties that hold the same seed and
+     * stream id derive the same bits.
+     */
+    public BitTensor fill(BitTensor t) {
+        long[] w = t.words();
+        nextLongs(w, 0, w.length);
+        int r = t.bits() & 63;
+        if (r != 0) {
+            w[w.length - 1] &= (1L << r) - 1;
+        }
+        return t;
+    }
+
+    /** {@code n} uniform bits, packed 64 per word (see {@link #fill(BitTensor)}). */
+    public BitTensor nextBits(int n) {
+        return fill(BitTensor.zeros(n));
+    }
+
+    /**
      * Uniform elements of Z_p for a prime {@code p < 256}, by rejection sampling on bytes (a byte b is
      * kept when b < p * floor(256 / p) and mapped to b mod p), so the result is exactly uniform.
      */

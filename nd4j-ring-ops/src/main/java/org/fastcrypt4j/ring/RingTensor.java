@@ -18,6 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Methods without a trailing {@code i} return a new tensor; the {@code ...i} variants overwrite
  * this tensor and return it (for hot paths).
+ *
+ * <p>Exactness of the ND4J calls used here (ND4J 1.0.0-M2.1, CPU backend): array-array add/sub/mul/neg
+ * and the scalar {@code add(long)}, {@code mul(long)}, {@code assign(long)} run in 64-bit integer
+ * arithmetic on LONG arrays, also for constants above 2^53 (no detour through double); this is pinned by
+ * {@code RingTensorExactnessTest} against a BigInteger oracle. Shifts run in Java over the flat buffer.
  */
 public final class RingTensor {
 
@@ -255,6 +260,56 @@ public final class RingTensor {
     public RingTensor addi(long constant) {
         array.addi(constant);
         return this;
+    }
+
+    // ---------------------------------------------------------------- shifts by a public amount
+
+    /** Arithmetic (sign-extending) right shift {@code x >> k} of every element, {@code 0 <= k <= 63}. */
+    public RingTensor shiftRight(int k) {
+        return dup().shiftRighti(k);
+    }
+
+    public RingTensor shiftRighti(int k) {
+        checkShift(k);
+        long[] x = toLongArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] >>= k;
+        }
+        return copyFrom(x, 0);
+    }
+
+    /** Logical (zero-filling) right shift {@code x >>> k} of every element, {@code 0 <= k <= 63}. */
+    public RingTensor shiftRightLogical(int k) {
+        return dup().shiftRightLogicali(k);
+    }
+
+    public RingTensor shiftRightLogicali(int k) {
+        checkShift(k);
+        long[] x = toLongArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] >>>= k;
+        }
+        return copyFrom(x, 0);
+    }
+
+    /** Left shift {@code x << k} (product with 2^k mod 2^64) of every element, {@code 0 <= k <= 63}. */
+    public RingTensor shiftLeft(int k) {
+        return dup().shiftLefti(k);
+    }
+
+    public RingTensor shiftLefti(int k) {
+        checkShift(k);
+        long[] x = toLongArray();
+        for (int i = 0; i < x.length; i++) {
+            x[i] <<= k;
+        }
+        return copyFrom(x, 0);
+    }
+
+    private static void checkShift(int k) {
+        if (k < 0 || k > 63) {
+            throw new IllegalArgumentException("shift amount must be in [0, 63], got " + k);
+        }
     }
 
     /** True when both tensors have the same shape and elements. */
