@@ -1,14 +1,47 @@
 package org.fastcrypt4j.examples;
 
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine.Command;
+import org.fastcrypt4j.transport.PartyKeys;
 
-/** {@code ./fastcrypt4j keygen} (being written by the transport work). */
-@Command(name = "keygen", mixinStandardHelpOptions = true, description = "Writes an X25519 key pair for a party.")
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./fastcrypt4j keygen --out DIR --party N [--host H --port P]}: writes a fresh X25519 key pair for
+ * party N ({@code DIR/party-N.key}, readable only by its owner, and {@code DIR/party-N.pub}) and prints the
+ * party's line for the parties file ({@code id host port base64-public-key}, see
+ * {@link org.fastcrypt4j.transport.PartiesConfig}). The private key is never printed.
+ */
+@Command(name = "keygen", mixinStandardHelpOptions = true,
+        description = "Writes an X25519 key pair for a party and prints its parties-file line.")
 public final class KeygenCommand implements Callable<Integer> {
+
+    @Option(names = "--out", required = true, description = "Directory for party-N.key and party-N.pub.")
+    Path out;
+
+    @Option(names = "--party", required = true, description = "Party id: 0, 1 or 2.")
+    int party;
+
+    @Option(names = "--host", description = "Host other parties reach this party at (default ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "UDP port this party listens on (default ${DEFAULT-VALUE}).")
+    int port = 40100;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("keygen is not built yet");
+    public Integer call() throws Exception {
+        if (party < 0 || party > 2) {
+            System.err.println("--party must be 0, 1 or 2, not " + party);
+            return 2;
+        }
+        KeyPair pair = PartyKeys.generate();
+        PartyKeys.write(out, party, pair);
+        System.err.println("wrote " + PartyKeys.privateKeyFile(out, party) + " (owner-only) and "
+                + PartyKeys.publicKeyFile(out, party) + "; parties-file line:");
+        System.out.println(party + " " + host + " " + port + " " + PartyKeys.encodePublic(pair.getPublic()));
+        return 0;
     }
 }

@@ -1,0 +1,88 @@
+package org.fastcrypt4j.transport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * X25519 key pairs of the parties. Public keys are written as one line of base64 of their X.509 encoding
+ * (the form pinned in the parties file); private keys as base64 of their PKCS#8 encoding in a file readable
+ * only by its owner ({@code party-N.key}, mode 600), next to {@code party-N.pub}.
+ */
+public final class PartyKeys {
+    private PartyKeys() {
+    }
+
+    public static KeyPair generate() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("X25519");
+            g.initialize(255, new SecureRandom());
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 unavailable", e);
+        }
+    }
+
+    public static String encodePublic(PublicKey key) {
+        return Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    public static PublicKey decodePublic(String base64) {
+        try {
+            return KeyFactory.getInstance("X25519")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64.trim())));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a base64 X25519 public key: '" + base64 + "'", e);
+        }
+    }
+
+    public static Path privateKeyFile(Path dir, int party) {
+        return dir.resolve("party-" + party + ".key");
+    }
+
+    public static Path publicKeyFile(Path dir, int party) {
+        return dir.resolve("party-" + party + ".pub");
+    }
+
+    /** Writes {@code party-N.key} (owner-only) and {@code party-N.pub} into {@code dir}. */
+    public static void write(Path dir, int party, KeyPair pair) throws IOException {
+        Files.createDirectories(dir);
+        Path priv = privateKeyFile(dir, party);
+        Files.deleteIfExists(priv);
+        try {
+            Files.createFile(priv, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(priv);
+            priv.toFile().setReadable(false, false);
+            priv.toFile().setReadable(true, true);
+        }
+        Files.writeString(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n",
+                StandardCharsets.US_ASCII);
+        Files.writeString(publicKeyFile(dir, party), encodePublic(pair.getPublic()) + "\n", StandardCharsets.US_ASCII);
+    }
+
+    /** Reads the pair written by {@link #write}. */
+    public static KeyPair read(Path dir, int party) throws IOException {
+        try {
+            KeyFactory f = KeyFactory.getInstance("X25519");
+            PrivateKey priv = f.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
+                    .decode(Files.readString(privateKeyFile(dir, party), StandardCharsets.US_ASCII).trim())));
+            PublicKey pub = decodePublic(Files.readString(publicKeyFile(dir, party), StandardCharsets.US_ASCII));
+            return new KeyPair(pub, priv);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("party " + party + ": unreadable key pair in " + dir, e);
+        }
+    }
+}
