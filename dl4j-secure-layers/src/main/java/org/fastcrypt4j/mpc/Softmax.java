@@ -1,0 +1,88 @@
+package org.fastcrypt4j.mpc;
+
+import java.util.Arrays;
+
+import org.fastcrypt4j.ring.RingTensor;
+
+/**
+ * Softmax over the last axis of a {@code [batch, classes]} sharing (PROTOCOLS.md 8.3), and the gradient
+ * of softmax cross-entropy with respect to the logits (softmax - one-hot). Nothing is revealed.
+ * <ol>
+ *   <li>mx = row max ({@link Max#alongAxis}, pairwise tree, no one-hot); z = x - mx &lt;= 0 (local).</li>
+ *   <li>e = {@link Exp#exp}(z); sum = row sum of e (local; sum in [1, classes]).</li>
+ *   <li>out = e * {@link Reciprocal#reciprocal}(sum), one fixed-point product.</li>
+ * </ol>
+ * Accuracy (f = 20): absolute error about 3.4e-3 per output at most for logits of moderate size, dominated
+ * by the exp error near z = -2; tests use 1e-2.
+ *
+ * <p>Cost with the exact truncation after the max: {@link #expectedRoundsAfterMax} rounds of causal depth
+ * (PROTOCOLS.md 8.3 counts 115 without the overlap of consecutive truncations).
+ */
+public final class Softmax {
+
+    private Softmax() {
+    }
+
+    public static SharedTensor softmax(Session s, SharedTensor logits) {
+        long[] shape = logits.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("party " + s.party() + ": softmax needs [batch, classes], got "
+                    + Arrays.toString(shape));
+        }
+        int batch = (int) shape[0];
+        int classes = (int) shape[1];
+        SharedTensor mx = Max.alongAxis(s, logits, 1, false).max();
+        SharedTensor z = logits.sub(broadcastRows(mx, batch, classes));
+        SharedTensor e = Exp.exp(s, z);
+        SharedTensor sum = rowSum(e, batch, classes);
+        SharedTensor inv = Reciprocal.reciprocal(s, sum);
+        return FixedPointOps.mul(s, e, broadcastRows(inv, batch, classes));
+    }
+
+    /** Gradient of mean-free softmax cross-entropy w.r.t. the logits: softmax(logits) - oneHot (both shared, scale f). */
+    public static SharedTensor crossEntropyGradient(Session s, SharedTensor logits, SharedTensor oneHot) {
+        return softmax(s, logits).sub(oneHot);
+    }
+
+    /**
+     * Rounds (causal depth) after the max with the session's truncation, assuming all parties hold the max at
+     * the same depth: exp, reciprocal of the row sums, one product.
+     */
+    public static int expectedRoundsAfterMax(MpcSettings settings) {
+        long[] e = Exp.depthAfter(settings, new long[3]);
+        long[] inv = Reciprocal.depthAfter(settings, e);
+        return (int) Truncation.maxDepth(Truncation.depthAfter(settings.truncation(), true, Truncation.later(e, inv)));
+    }
+
+    /** Bytes sent by {@code party} after the max (exact truncation). */
+    public static double expectedBytesAfterMax(int party, int f, int batch, int classes) {
+        return (double) batch * classes * (Exp.expectedBytesPerElement(party, f) + 8 + f / 8.0)
+                + (double) batch * Reciprocal.expectedBytesPerElement(party, f);
+    }
+
+    private static SharedTensor broadcastRows(SharedTensor v, int batch, int classes) {
+        long[] a = v.first().toLongArray();
+        long[] b = v.second().toLongArray();
+        long[] ra = new long[batch * classes];
+        long[] rb = new long[batch * classes];
+        for (int i = 0; i < batch; i++) {
+            Arrays.fill(ra, i * classes, (i + 1) * classes, a[i]);
+            Arrays.fill(rb, i * classes, (i + 1) * classes, b[i]);
+        }
+        return new SharedTensor(v.party(), RingTensor.of(ra, batch, classes), RingTensor.of(rb, batch, classes));
+    }
+
+    private static SharedTensor rowSum(SharedTensor v, int batch, int classes) {
+        long[] a = v.first().toLongArray();
+        long[] b = v.second().toLongArray();
+        long[] sa = new long[batch];
+        long[] sb = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            for (int j = 0; j < classes; j++) {
+                sa[i] += a[i * classes + j];
+                sb[i] += b[i * classes + j];
+            }
+        }
+        return new SharedTensor(v.party(), RingTensor.of(sa, batch), RingTensor.of(sb, batch));
+    }
+}
