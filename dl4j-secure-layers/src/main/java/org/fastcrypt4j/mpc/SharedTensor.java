@@ -2,6 +2,7 @@ package org.fastcrypt4j.mpc;
 
 import java.util.Arrays;
 
+import org.fastcrypt4j.ring.RingOps;
 import org.fastcrypt4j.ring.RingTensor;
 
 /**
@@ -129,6 +130,27 @@ public final class SharedTensor {
             case 2 -> new SharedTensor(party, first.dup(), second.add(constant));
             default -> new SharedTensor(party, first.dup(), second.dup());
         };
+    }
+
+    /**
+     * {@code this + b} with the sharing {@code b} broadcast to this shape (a bias row {@code [1, n]} or
+     * {@code [n]} over {@code [m, n]}, say): local, componentwise.
+     */
+    public SharedTensor addBroadcast(SharedTensor b) {
+        return new SharedTensor(party, RingOps.addBroadcast(first, b.first), RingOps.addBroadcast(second, b.second));
+    }
+
+    /** {@code x [N, C, ...] + b [C]}: a convolution bias, local. */
+    public SharedTensor addPerChannel(SharedTensor b) {
+        return new SharedTensor(party, RingOps.addPerChannel(first, b.first), RingOps.addPerChannel(second, b.second));
+    }
+
+    /**
+     * The sum over the given axes (all axes when none are given), local; the reduced axes are removed from
+     * the shape as {@link RingOps#sum} does.
+     */
+    public SharedTensor sum(int... axes) {
+        return new SharedTensor(party, RingOps.sum(first, axes), RingOps.sum(second, axes));
     }
 
     public SharedTensor reshape(long... newShape) {

@@ -76,7 +76,7 @@ class ComparisonProtocolsTest {
         SplittableRandom r = new SplittableRandom(seed);
         int n = 1000;
         long[] x = fullRange(r, n);
-        List<long[][]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[][]> out = Parties.overIpc(ABY3, s -> {
             SharedBits b = new Aby3Msb().msb(s, share(s, x, n));
             return new long[][] {b.first(), b.second(), {s.openings().total()}};
         });
@@ -95,7 +95,7 @@ class ComparisonProtocolsTest {
     void bitInjectionGivesArithmeticBits() {
         long seed = System.nanoTime();
         int n = 333;
-        List<long[][]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[][]> out = Parties.overIpc(ABY3, s -> {
             SharedBits b = s.randomness().randomBits(n);
             SharedTensor a = BitInjection.toArithmetic(s, b, 9, 37);
             SharedTensor v = s.randomness().random(9, 37);
@@ -137,7 +137,7 @@ class ComparisonProtocolsTest {
         }
         x[1] = -1;
         x[2] = 1;
-        List<long[][]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[][]> out = Parties.overIpc(ABY3, s -> {
             SharedTensor sx = share(s, x, 20, 25);
             SharedTensor sdy = share(s, dy, 20, 25);
             SharedTensor d = Drelu.compute(s, sx);
@@ -170,7 +170,7 @@ class ComparisonProtocolsTest {
             x[i] = i < 3 ? i - 1 : r.nextLong() >> 4;
         }
         MpcSettings falcon = ABY3.withMsb(MpcSettings.MsbKind.FALCON);
-        List<long[][]> out = LocalParties.runInProcess(falcon, s -> {
+        List<long[][]> out = Parties.overIpc(falcon, s -> {
             SharedTensor sx = share(s, x, 8, 8);
             SharedTensor perCall = Drelu.compute(s, sx, new FalconMsb());
             Relu.Forward perSession = Relu.forward(s, sx);
@@ -209,7 +209,7 @@ class ComparisonProtocolsTest {
                 default -> -(1L << 61) + r.nextInt(2);
             };
         }
-        List<long[][]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[][]> out = Parties.overIpc(ABY3, s -> {
             Max.AxisResult m = Max.alongAxis(s, share(s, x, a, k, c), 1);
             Max.AxisResult last = Max.alongAxis(s, share(s, x, a * k, c), 1);
             return new long[][] {m.max().first().toLongArray(), m.oneHot().first().toLongArray(),
@@ -270,7 +270,7 @@ class ComparisonProtocolsTest {
         for (int i = 0; i < dy.length; i++) {
             dy[i] = r.nextLong();
         }
-        List<long[][]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[][]> out = Parties.overIpc(ABY3, s -> {
             MaxPool.Forward fw = MaxPool.forward(s, share(s, x, shape), g);
             SharedTensor dx = MaxPool.backward(s, fw, share(s, dy, n, c, oh, ow));
             return new long[][] {fw.output().first().toLongArray(), dx.first().toLongArray(), {s.openings().total()}};
@@ -311,7 +311,7 @@ class ComparisonProtocolsTest {
     }
 
     private static long[][] cost(Step step) {
-        List<long[]> out = LocalParties.runInProcess(ABY3, s -> {
+        List<long[]> out = Parties.overIpc(ABY3, s -> {
             long bytes0 = s.stats().totalBytesSent();
             long depth0 = s.stats().depth();
             step.run(s);

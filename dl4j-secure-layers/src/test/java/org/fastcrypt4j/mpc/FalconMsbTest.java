@@ -103,7 +103,7 @@ class FalconMsbTest {
             int count = n;
             long[] shp = shape;
             boolean rerandomize = trial % 2 == 0;
-            List<long[][]> out = LocalParties.runInProcess(FALCON, s -> {
+            List<long[][]> out = Parties.overIpc(FALCON, s -> {
                 SharedTensor x = rerandomize ? shareWithRandomComponents(s, values, shp)
                         : Sharing.input(s, 1, s.party() == 1 ? RingTensor.of(values, shp) : null, shp);
                 s.openings().reset();
@@ -130,7 +130,7 @@ class FalconMsbTest {
         long seed = System.nanoTime();
         int n = 1 << 16;
         long[] values = fullRange(new SplittableRandom(seed), n);
-        List<long[][]> out = LocalParties.runInProcess(FALCON, s -> {
+        List<long[][]> out = Parties.overIpc(FALCON, s -> {
             SharedTensor x = shareWithRandomComponents(s, values, n);
             synchronizeDepth(s);
             s.stats().reset();
@@ -188,7 +188,7 @@ class FalconMsbTest {
         long seed = System.nanoTime();
         int n = 333;
         long[] values = fullRange(new SplittableRandom(seed), n);
-        List<long[][]> out = LocalParties.runInProcess(FALCON, s -> {
+        List<long[][]> out = Parties.overIpc(FALCON, s -> {
             SharedTensor x = shareWithRandomComponents(s, values, n);
             SharedBits w = Wrap3.parity(s, "wrap/", x, FalconPreprocessing.generate(s, n));
             return new long[][] {w.first(), w.second(), x.first().toLongArray()};
@@ -233,7 +233,7 @@ class FalconMsbTest {
                 bits[k * n + e] = (byte) ((m[e] >>> k) & 1);
             }
         }
-        List<long[]> out = LocalParties.runInProcess(FALCON, s -> {
+        List<long[]> out = Parties.overIpc(FALCON, s -> {
             ZpShares mb = ZpShares.input(s, "test/bits", 1, s.party() == 1 ? bits : null, 64 * n);
             ZpShares et = ZpShares.input(s, "test/eta", 2, s.party() == 2 ? eta : null, n);
             s.openings().reset();
@@ -255,7 +255,7 @@ class FalconMsbTest {
     void preprocessingIsConsistent() {
         long seed = System.nanoTime();
         int n = 150;
-        List<Object[]> out = LocalParties.runInProcess(FALCON, s -> {
+        List<Object[]> out = Parties.overIpc(FALCON, s -> {
             s.stats().reset();
             FalconPreprocessing pre = FalconPreprocessing.generate(s, n);
             assertEquals(0, s.openings().total(), "preprocessing opens nothing");
@@ -309,7 +309,7 @@ class FalconMsbTest {
         a[0] = ZpShares.P - 1;
         b[0] = ZpShares.P - 1;
         assertArrayEquals(a, ZpShares.unpack(ZpShares.pack(a), n), "pack round trip, seed " + seed);
-        List<byte[][]> out = LocalParties.runInProcess(FALCON, s -> {
+        List<byte[][]> out = Parties.overIpc(FALCON, s -> {
             ZpShares x = ZpShares.input(s, "test/a", 0, s.party() == 0 ? a : null, n);
             ZpShares y = ZpShares.input(s, "test/b", 2, s.party() == 2 ? b : null, n);
             ZpShares[] prods = ZpShares.mulAll(s, "test/mul", new ZpShares[] {x, y}, new ZpShares[] {y, y});

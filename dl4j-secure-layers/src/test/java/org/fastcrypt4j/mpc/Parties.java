@@ -11,10 +11,10 @@ final class Parties {
     private Parties() {
     }
 
-    static <T> List<T> overIpc(MpcSettings settings, LocalParties.PartyBody<T> body) {
+    static <T> List<T> overIpc(MpcSettings settings, PartyThreads.PartyBody<T> body) {
         try (org.fastcrypt4j.transport.LocalParties net =
                 org.fastcrypt4j.transport.LocalParties.ipc(new AeronTransport.Context())) {
-            return LocalParties.run(settings, new Transport[] {net.party(0), net.party(1), net.party(2)}, body);
+            return PartyThreads.run(settings, new Transport[] {net.party(0), net.party(1), net.party(2)}, body);
         }
     }
 }

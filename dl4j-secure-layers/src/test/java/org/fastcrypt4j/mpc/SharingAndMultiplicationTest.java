@@ -33,7 +33,7 @@ class SharingAndMultiplicationTest {
         long[] x = fullRange(r, 7 * 13);
         long[] y = fullRange(r, 7 * 13);
         long[] m = fullRange(r, 13 * 5);
-        List<long[][]> out = LocalParties.runInProcess(MpcSettings.defaults(), s -> {
+        List<long[][]> out = Parties.overIpc(MpcSettings.defaults(), s -> {
             SharedTensor sx = Sharing.input(s, 0, s.party() == 0 ? RingTensor.of(x, 7, 13) : null, 7, 13);
             SharedTensor sy = Sharing.input(s, 1, s.party() == 1 ? RingTensor.of(y, 7, 13) : null, 7, 13);
             SharedTensor sm = Sharing.input(s, 2, s.party() == 2 ? RingTensor.of(m, 13, 5) : null, 13, 5);
@@ -77,7 +77,7 @@ class SharingAndMultiplicationTest {
         int bits = 200;
         long[] a = fullRange(r, SharedBits.wordsFor(bits));
         long[] b = fullRange(r, SharedBits.wordsFor(bits));
-        List<long[]> out = LocalParties.runInProcess(MpcSettings.defaults(), s -> {
+        List<long[]> out = Parties.overIpc(MpcSettings.defaults(), s -> {
             SharedBits ra = s.randomness().randomBits(bits);
             SharedBits rb = s.randomness().randomBits(bits);
             SharedBits sa = ra.xorPublic(a);

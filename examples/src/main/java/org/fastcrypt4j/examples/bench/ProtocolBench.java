@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.fastcrypt4j.mpc.Aby3Msb;
 import org.fastcrypt4j.mpc.FalconMsb;
 import org.fastcrypt4j.mpc.FixedPointOps;
-import org.fastcrypt4j.mpc.LocalParties;
+import org.fastcrypt4j.mpc.PartyThreads;
 import org.fastcrypt4j.mpc.Max;
 import org.fastcrypt4j.mpc.MaxPool;
 import org.fastcrypt4j.mpc.MpcSettings;
@@ -77,7 +77,7 @@ public final class ProtocolBench implements Callable<Integer> {
                 sink += cases.get(k).plain().run();
                 plainMs[k] = (System.nanoTime() - t0) / 1e6;
             }
-            List<List<Measured>> all = LocalParties.run(MpcSettings.defaults(), ts, s -> {
+            List<List<Measured>> all = PartyThreads.run(MpcSettings.defaults(), ts, s -> {
                 List<Measured> out = new ArrayList<>();
                 for (Case c : cases) {
                     out.add(measure(s, c));
@@ -268,7 +268,7 @@ public final class ProtocolBench implements Callable<Integer> {
         }
         int f = MpcSettings.DEFAULT_FRACTIONAL_BITS;
         MpcSettings settings = MpcSettings.defaults().withTruncation(MpcSettings.TruncationKind.PROBABILISTIC);
-        List<long[]> out = LocalParties.run(settings, ts, s -> {
+        List<long[]> out = PartyThreads.run(settings, ts, s -> {
             SharedTensor x = Sharing.input(s, 0, s.party() == 0 ? RingTensor.of(v, n) : null, n);
             long[] y = Sharing.revealToAll(s, Truncation.truncate(s, x, f)).toLongArray();
             long bad = 0;

@@ -14,7 +14,7 @@ import org.fastcrypt4j.transport.Transport;
  * Runs the three parties of one computation in this JVM, each on its own thread, over the given links
  * (in-process queues, or Aeron IPC/UDP). Used by tests, benchmarks and the one-host demo.
  */
-public final class LocalParties {
+public final class PartyThreads {
 
     /** The code each party runs with its own session. */
     @FunctionalInterface
@@ -22,7 +22,7 @@ public final class LocalParties {
         T run(Session session) throws Exception;
     }
 
-    private LocalParties() {
+    private PartyThreads() {
     }
 
     /**
