@@ -21,12 +21,23 @@ import javax.crypto.spec.SecretKeySpec;
  * the info {@code "fastcrypt4j link <from>-><to>"}, so each direction has its own key), a 96-bit nonce made
  * of the direction and the frame's 64-bit sequence number, and the frame header as additional data.
  *
+ * <p>The payload of a frame is sealed in segments of {@link #SEGMENT} bytes, each its own GCM message with
+ * its own 16-byte tag ({@code [header][ct_0][tag_0][ct_1][tag_1]...}), the segment index in the nonce and the
+ * header as additional data of every segment, encrypted from a separate buffer. Why: on the development
+ * machines (JDK 17 and 25, AMD EPYC with AVX2) the JDK's AES-GCM ran at about 40 MB/s on 1 MiB
+ * {@code doFinal} calls and at about 50 MB/s when input and output overlap (in-place sealing), but at
+ * 1.2-1.7 GB/s per direction on 8 KiB segments from a separate buffer (seal plus open of 1 MiB in 0.6-0.9 ms
+ * each); OpenSSL on the same CPU does 2.3 GB/s. The extra tags cost 0.2% of the bytes on the wire.
+ *
  * <p>The receiver accepts only the next sequence number, so a replayed, reordered or dropped frame is
- * rejected; a forged or truncated frame fails GCM authentication. Either way {@link FrameRejectedException}
- * names the link. With {@code protect == false} (the trusted-network option) sequence numbers are still
+ * rejected; a forged, truncated or re-ordered-segment frame fails GCM authentication. Either way
+ * {@link FrameRejectedException} names the link. With {@code protect == false} (the trusted-network option) sequence numbers are still
  * checked but nothing is encrypted or authenticated.
  */
 final class LinkCipher {
+    /** Plaintext bytes per GCM segment of a frame. */
+    static final int SEGMENT = 8192;
+
     private static final byte[] SALT = "fastcrypt4j-x25519-hkdf-salt-v1".getBytes(StandardCharsets.US_ASCII);
 
     private final int from;
@@ -35,6 +46,7 @@ final class LinkCipher {
     private final Cipher cipher;
     private final SecretKeySpec key;
     private final byte[] nonce = new byte[12];
+    private final byte[] segment = new byte[SEGMENT];
     private long sequence;
 
     private LinkCipher(int from, int to, byte[] keyBytes) {
@@ -96,9 +108,33 @@ final class LinkCipher {
         return protect;
     }
 
-    /** Bytes a frame grows by when sealed. */
-    int overhead() {
-        return protect ? FrameHeader.GCM_TAG_BYTES : 0;
+    /** Bytes a payload of {@code payloadLength} bytes grows by when sealed: one tag per segment (at least one). */
+    int overhead(int payloadLength) {
+        return protect ? segments(payloadLength) * FrameHeader.GCM_TAG_BYTES : 0;
+    }
+
+    /** The largest {@link #overhead(int)} of a payload of at most {@code maxPayload} bytes, for either mode. */
+    static int maxOverhead(int maxPayload) {
+        return segments(maxPayload) * FrameHeader.GCM_TAG_BYTES;
+    }
+
+    private static int segments(int payloadLength) {
+        return Math.max(1, (payloadLength + SEGMENT - 1) / SEGMENT);
+    }
+
+    /** The payload length of a sealed frame of {@code frameLength} bytes, or -1 if no payload seals to it. */
+    int payloadLength(int frameLength) {
+        int body = frameLength - FrameHeader.LENGTH;
+        if (!protect) {
+            return body;
+        }
+        int block = SEGMENT + FrameHeader.GCM_TAG_BYTES;
+        int full = body / block;
+        int rest = body % block;
+        if (body < FrameHeader.GCM_TAG_BYTES || (rest > 0 && rest < FrameHeader.GCM_TAG_BYTES)) {
+            return -1;
+        }
+        return full * SEGMENT + (rest == 0 ? 0 : rest - FrameHeader.GCM_TAG_BYTES);
     }
 
     /** The sequence number the next sealed frame carries (sender side). */
@@ -116,10 +152,20 @@ final class LinkCipher {
             return FrameHeader.LENGTH + payloadLength;
         }
         try {
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq)));
-            cipher.updateAAD(frame, 0, FrameHeader.LENGTH);
-            return FrameHeader.LENGTH
-                    + cipher.doFinal(frame, FrameHeader.LENGTH, payloadLength, frame, FrameHeader.LENGTH);
+            // Back to front: segment i moves from HEADER + i*S to HEADER + i*(S + tag), never over a segment
+            // that is still to be sealed.
+            int n = segments(payloadLength);
+            for (int i = n - 1; i >= 0; i--) {
+                int from = FrameHeader.LENGTH + i * SEGMENT;
+                int len = Math.min(SEGMENT, payloadLength - i * SEGMENT);
+                int to = FrameHeader.LENGTH + i * (SEGMENT + FrameHeader.GCM_TAG_BYTES);
+                // the JDK's GCM takes a slow path (about 50 MB/s) when input and output overlap: copy first
+                System.arraycopy(frame, from, segment, 0, len);
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq, i)));
+                cipher.updateAAD(frame, 0, FrameHeader.LENGTH);
+                cipher.doFinal(segment, 0, len, frame, to);
+            }
+            return FrameHeader.LENGTH + payloadLength + n * FrameHeader.GCM_TAG_BYTES;
         } catch (GeneralSecurityException e) {
             throw new TransportException("link party " + from + " -> party " + to + ": encryption failed", e);
         }
@@ -135,7 +181,8 @@ final class LinkCipher {
 
     /** As {@link #open(byte[], int, FrameHeader, byte[], int)} for a frame starting at {@code frameOffset}. */
     int open(byte[] frame, int frameOffset, int frameLength, FrameHeader header, byte[] dst, int dstOffset) {
-        if (frameLength < FrameHeader.LENGTH + overhead()) {
+        int payload = payloadLength(frameLength);
+        if (payload < 0) {
             throw new FrameRejectedException(from, to, "truncated frame of " + frameLength + " bytes");
         }
         long seq = header.sequence();
@@ -143,17 +190,20 @@ final class LinkCipher {
             throw new FrameRejectedException(from, to, "sequence number " + seq + ", expected " + sequence
                     + " (replayed, reordered or lost frame)");
         }
-        int payload = frameLength - FrameHeader.LENGTH - overhead();
         if (header.chunkLength() != payload) {
             throw new FrameRejectedException(from, to, "frame carries " + payload + " payload bytes, header says "
                     + header.chunkLength() + " (truncated frame)");
         }
         if (protect) {
             try {
-                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq)));
-                cipher.updateAAD(frame, frameOffset, FrameHeader.LENGTH);
-                cipher.doFinal(frame, frameOffset + FrameHeader.LENGTH, payload + FrameHeader.GCM_TAG_BYTES,
-                        dst, dstOffset);
+                int n = segments(payload);
+                for (int i = 0; i < n; i++) {
+                    int len = Math.min(SEGMENT, payload - i * SEGMENT);
+                    int src = frameOffset + FrameHeader.LENGTH + i * (SEGMENT + FrameHeader.GCM_TAG_BYTES);
+                    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq, i)));
+                    cipher.updateAAD(frame, frameOffset, FrameHeader.LENGTH);
+                    cipher.doFinal(frame, src, len + FrameHeader.GCM_TAG_BYTES, dst, dstOffset + i * SEGMENT);
+                }
             } catch (AEADBadTagException e) {
                 throw new FrameRejectedException(from, to, "authentication failed (forged, corrupted or truncated"
                         + " frame, sequence " + seq + ")");
@@ -167,7 +217,10 @@ final class LinkCipher {
         return payload;
     }
 
-    private byte[] nonce(long seq) {
+    /** Nonce of segment {@code segment} of frame {@code seq}: from, to, the segment index (16 bits), seq (64 bits). */
+    private byte[] nonce(long seq, int segment) {
+        nonce[2] = (byte) segment;
+        nonce[3] = (byte) (segment >>> 8);
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (seq >>> (8 * i));
         }

@@ -17,7 +17,7 @@ class LinkCipherTest {
     private final long seed = 0xC0FFEEL;
 
     private byte[] frame(LinkCipher tx, byte[] payload, int[] lengthOut) {
-        byte[] f = new byte[FrameHeader.LENGTH + payload.length + FrameHeader.GCM_TAG_BYTES];
+        byte[] f = new byte[FrameHeader.LENGTH + payload.length + LinkCipher.maxOverhead(payload.length)];
         FrameHeader h = new FrameHeader().wrap(f);
         h.tag("mul/open".getBytes());
         h.write(tx.nextSequence(), 7, payload.length, 0, payload.length);
@@ -65,6 +65,39 @@ class LinkCipherTest {
         FrameRejectedException r = assertThrows(FrameRejectedException.class, () -> open(rx, f3, len[0], dst));
         assertTrue(r.getMessage().contains("sequence"), r.getMessage());
         assertEquals(1000, open(rx, f2, len[0], dst));
+    }
+
+    @Test
+    void multiSegmentFramesRoundTripAndResistSegmentSwapsAndCuts() {
+        LinkCipher tx = LinkCipher.protectedLink(0, 1, a.getPrivate(), b.getPublic());
+        LinkCipher rx = LinkCipher.protectedLink(0, 1, b.getPrivate(), a.getPublic());
+        int seg = LinkCipher.SEGMENT;
+        int block = seg + FrameHeader.GCM_TAG_BYTES;
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int n : new int[] {0, 8, seg - 8, seg, seg + 8, 3 * seg, 3 * seg + 24, 1 << 20}) {
+            byte[] p = new byte[n];
+            r.nextBytes(p);
+            int[] len = new int[1];
+            byte[] f = frame(tx, p, len);
+            assertEquals(FrameHeader.LENGTH + n + LinkCipher.maxOverhead(n), len[0], "sealed length of " + n);
+            assertEquals(n, rx.payloadLength(len[0]), "payload length of a sealed " + n + "-byte payload");
+            byte[] dst = new byte[n];
+            assertEquals(n, open(rx, f, len[0], dst));
+            assertArrayEquals(p, dst, n + " bytes, seed " + seed);
+        }
+        // swap the first two segments (with their tags) of a 3-segment frame: authentication fails
+        byte[] p = new byte[3 * seg];
+        r.nextBytes(p);
+        int[] len = new int[1];
+        byte[] f = frame(tx, p, len);
+        byte[] swapped = f.clone();
+        System.arraycopy(f, FrameHeader.LENGTH, swapped, FrameHeader.LENGTH + block, block);
+        System.arraycopy(f, FrameHeader.LENGTH + block, swapped, FrameHeader.LENGTH, block);
+        assertThrows(FrameRejectedException.class, () -> open(rx, swapped, len[0], new byte[3 * seg]), "segment swap");
+        // cut the frame after its second segment: the header's chunk length no longer matches
+        FrameRejectedException cut = assertThrows(FrameRejectedException.class,
+                () -> open(rx, f.clone(), FrameHeader.LENGTH + 2 * block, new byte[3 * seg]));
+        assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
     }
 
     @Test
