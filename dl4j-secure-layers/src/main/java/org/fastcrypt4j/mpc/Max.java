@@ -48,6 +48,16 @@ public final class Max {
         return levels == 0 ? 0 : levels * (Drelu.ROUNDS_ABY3 + 1) - (levels - 1);
     }
 
+    /**
+     * Causal depth of each party's output when all parties start at depth {@code t}: P1 holds the max after
+     * {@link #expectedRounds} rounds, P0 and P2 one round earlier (their last product share arrives first).
+     * Measured over Aeron for k = 2, 3, 4, 9, 10.
+     */
+    public static long[] depthAfter(int k, long t) {
+        int r = expectedRounds(k);
+        return r == 0 ? new long[] {t, t, t} : new long[] {t + r - 1, t + r, t + r - 1};
+    }
+
     /** Levels of the pairwise tree: ceil(log2 k). */
     public static int levels(int k) {
         return k <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(k - 1);

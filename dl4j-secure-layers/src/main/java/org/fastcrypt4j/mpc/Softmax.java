@@ -15,8 +15,9 @@ import org.fastcrypt4j.ring.RingTensor;
  * Accuracy (f = 20): absolute error about 3.4e-3 per output at most for logits of moderate size, dominated
  * by the exp error near z = -2; tests use 1e-2.
  *
- * <p>Cost with the exact truncation after the max: {@link #expectedRoundsAfterMax} rounds of causal depth
- * (PROTOCOLS.md 8.3 counts 115 without the overlap of consecutive truncations).
+ * <p>Cost with the exact truncation: {@link #expectedRounds} rounds of causal depth in all (118 for 10
+ * classes), {@link #expectedRoundsAfterMax} after the max (PROTOCOLS.md 8.3 counts 115 after the max without
+ * the overlap of consecutive truncations).
  */
 public final class Softmax {
 
@@ -45,13 +46,26 @@ public final class Softmax {
     }
 
     /**
+     * Rounds (causal depth) of the whole softmax over {@code classes} entries with the ABY3-style MSB and the
+     * session's truncation: the max ({@link Max#depthAfter}, which leaves P0 and P2 a round ahead of P1), then
+     * exp, the reciprocal of the row sums and one product.
+     */
+    public static int expectedRounds(MpcSettings settings, int classes) {
+        return (int) Truncation.maxDepth(depthAfterMax(settings, Max.depthAfter(classes, 0)));
+    }
+
+    /**
      * Rounds (causal depth) after the max with the session's truncation, assuming all parties hold the max at
      * the same depth: exp, reciprocal of the row sums, one product.
      */
     public static int expectedRoundsAfterMax(MpcSettings settings) {
-        long[] e = Exp.depthAfter(settings, new long[3]);
+        return (int) Truncation.maxDepth(depthAfterMax(settings, new long[3]));
+    }
+
+    private static long[] depthAfterMax(MpcSettings settings, long[] t) {
+        long[] e = Exp.depthAfter(settings, t);
         long[] inv = Reciprocal.depthAfter(settings, e);
-        return (int) Truncation.maxDepth(Truncation.depthAfter(settings.truncation(), true, Truncation.later(e, inv)));
+        return Truncation.depthAfter(settings.truncation(), true, Truncation.later(e, inv));
     }
 
     /** Bytes sent by {@code party} after the max (exact truncation). */

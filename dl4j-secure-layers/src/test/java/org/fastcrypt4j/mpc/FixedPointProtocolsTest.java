@@ -319,6 +319,23 @@ class FixedPointProtocolsTest {
         assertEquals(2 * res[4][1], res[4][2], "softmax openings = those of its max, seed " + seed);
     }
 
+    @Test
+    void softmaxTakesTheModelledRounds() {
+        List<long[]> out = Parties.overIpc(MpcSettings.defaults(), s -> {
+            SharedTensor zeros = SharedTensor.zeros(s.party(), 4, 10); // a sharing of 0 that costs no message
+            long start = s.stats().depth();
+            SharedTensor sm = Softmax.softmax(s, zeros);
+            long rounds = s.stats().depth() - start;
+            return new long[] {rounds, open(s, sm)[0]};
+        });
+        long rounds = 0;
+        for (long[] o : out) {
+            rounds = Math.max(rounds, o[0]);
+        }
+        assertEquals(Softmax.expectedRounds(MpcSettings.defaults(), 10), rounds, "softmax rounds (causal depth)");
+        assertEquals(0.1, dec(out.get(0)[1]), 1e-2, "softmax of zeros");
+    }
+
     private static long[] enc(double[] v) {
         long[] out = new long[v.length];
         for (int i = 0; i < v.length; i++) {

@@ -133,7 +133,7 @@ public final class ProtocolBench implements Callable<Integer> {
                 () -> plainLoop(640, Math::max)));
         cases.add(new Case("softmax_64x10", 640, s -> Softmax.softmax(s, logits(s)),
                 perParty(p -> 64 * Max.expectedBytesPerWindow(10, p, false) + Softmax.expectedBytesAfterMax(p, f, 64, 10)),
-                Max.expectedRounds(10) + Softmax.expectedRoundsAfterMax(MpcSettings.defaults()),
+                Softmax.expectedRounds(MpcSettings.defaults(), 10),
                 ProtocolBench::plainSoftmax));
         return cases;
     }
