@@ -208,6 +208,13 @@ public final class ProtocolBench implements Callable<Integer> {
     }
 
     private static Measured measure(Session s, Case c) {
+        // one untimed run first: JIT compilation and first-touch allocation are not the protocol's cost
+        barrier(s);
+        try {
+            c.step().run(s);
+        } catch (Throwable e) {
+            return new Measured(0, 0, 0, 0, e.toString());
+        }
         barrier(s);
         long depth = s.stats().depth();
         long bytes = s.stats().totalBytesSent();
