@@ -60,7 +60,11 @@ public final class RingTensor {
     /** A new tensor holding a copy of {@code data} with the given shape. */
     public static RingTensor of(long[] data, long... shape) {
         checkLength(data.length, shape);
-        return new RingTensor(Nd4j.createFromArray(data).reshape('c', shape));
+        // Nd4j.createFromArray(long[]) stores element by element; a bulk copy into uninitialised memory is faster
+        if (data.length == 0) {
+            return new RingTensor(Nd4j.createFromArray(data).reshape('c', shape));
+        }
+        return new RingTensor(Nd4j.createUninitialized(DataType.LONG, shape)).copyFrom(data, 0);
     }
 
     /** A new tensor of zeros. */

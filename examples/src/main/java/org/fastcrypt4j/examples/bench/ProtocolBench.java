@@ -42,6 +42,10 @@ public final class ProtocolBench implements Callable<Integer> {
     @Option(names = "--ipc", description = "Use Aeron IPC instead of UDP loopback.")
     boolean ipc;
 
+    @Option(names = "--reps", description = "Timed runs per case after one untimed run; ms is their median "
+            + "(default ${DEFAULT-VALUE}).")
+    int reps = 3;
+
     /** One protocol run by one party. */
     @FunctionalInterface
     private interface Step {
@@ -80,7 +84,7 @@ public final class ProtocolBench implements Callable<Integer> {
             List<List<Measured>> all = PartyThreads.run(MpcSettings.defaults(), ts, s -> {
                 List<Measured> out = new ArrayList<>();
                 for (Case c : cases) {
-                    out.add(measure(s, c));
+                    out.add(measure(s, c, reps));
                 }
                 return out;
             });
@@ -207,7 +211,7 @@ public final class ProtocolBench implements Callable<Integer> {
         return r.sub(r).addPublic(RingTensor.of(v, 64, 10));
     }
 
-    private static Measured measure(Session s, Case c) {
+    private static Measured measure(Session s, Case c, int reps) {
         // one untimed run first: JIT compilation and first-touch allocation are not the protocol's cost
         barrier(s);
         try {
@@ -215,17 +219,29 @@ public final class ProtocolBench implements Callable<Integer> {
         } catch (Throwable e) {
             return new Measured(0, 0, 0, 0, e.toString());
         }
-        barrier(s);
-        long depth = s.stats().depth();
-        long bytes = s.stats().totalBytesSent();
-        long t0 = System.nanoTime();
-        try {
-            c.step().run(s);
-        } catch (Throwable e) {
-            return new Measured(0, 0, 0, 0, e.toString());
+        long[] ms = new long[Math.max(1, reps)];
+        long bytes = 0;
+        long depthBefore = 0;
+        long depthAfter = 0;
+        for (int r = 0; r < ms.length; r++) {
+            barrier(s);
+            long depth = s.stats().depth();
+            long sent = s.stats().totalBytesSent();
+            long t0 = System.nanoTime();
+            try {
+                c.step().run(s);
+            } catch (Throwable e) {
+                return new Measured(0, 0, 0, 0, e.toString());
+            }
+            ms[r] = (System.nanoTime() - t0) / 1_000_000;
+            if (r == 0) {
+                bytes = s.stats().totalBytesSent() - sent;
+                depthBefore = depth;
+                depthAfter = s.stats().depth();
+            }
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        return new Measured(ms, s.stats().totalBytesSent() - bytes, s.stats().depth(), depth, null);
+        java.util.Arrays.sort(ms);
+        return new Measured(ms[ms.length / 2], bytes, depthAfter, depthBefore, null);
     }
 
     /** Two all-to-all rounds: afterwards every party has the same causal depth. */
