@@ -18,11 +18,11 @@ public final class FixedPointOps {
     private FixedPointOps() {
     }
 
-    /** Matrix product with the ring kernels. */
-    public static final BilinearOp MATMUL = (a, b) -> RingKernels.current().matmul(a, b);
+    /** Matrix product with the ring kernels ({@link Multiplication#MATMUL}). */
+    public static final BilinearOp MATMUL = Multiplication.MATMUL;
 
-    /** Elementwise product with the ring kernels. */
-    public static final BilinearOp ELEMENTWISE = (a, b) -> RingKernels.current().mul(a, b);
+    /** Elementwise product with the ring kernels ({@link Multiplication#ELEMENTWISE}). */
+    public static final BilinearOp ELEMENTWISE = Multiplication.ELEMENTWISE;
 
     /** Forward convolution {@code input [N, IC, H, W]} x {@code weights [OC, IC, KH, KW]} (no bias). */
     public static BilinearOp conv2dOp(ConvGeometry g) {
