@@ -2,10 +2,13 @@ package org.fastcrypt4j.mpc;
 
 import java.util.Arrays;
 
+import org.fastcrypt4j.ring.ConvGeometry;
+import org.fastcrypt4j.ring.PoolWindows;
 import org.fastcrypt4j.ring.RingTensor;
 
 /**
- * 2D max pooling over [N, C, H, W] sharings with a secret one-hot argmax (PROTOCOLS.md 7).
+ * 2D max pooling over [N, C, H, W] sharings with a secret one-hot argmax (PROTOCOLS.md 7), with DL4J's
+ * kernel/stride/padding/dilation/ConvolutionMode semantics ({@link ConvGeometry}).
  *
  * <p>Forward: the k = kh * kw window entries are gathered locally into k sharings of the output's
  * size (padding positions hold the public constant {@link #PADDING_VALUE}, below every valid input, so
@@ -24,38 +27,20 @@ public final class MaxPool {
     /** The public value padding positions hold: -2^62. */
     public static final long PADDING_VALUE = -(1L << 62);
 
-    /** Window geometry. */
-    public record Geometry(int kernelH, int kernelW, int stride, int padding) {
-        public Geometry {
-            if (kernelH < 1 || kernelW < 1 || stride < 1 || padding < 0 || padding >= Math.min(kernelH, kernelW)) {
-                throw new IllegalArgumentException("bad max-pool geometry: kernel " + kernelH + "x" + kernelW
-                        + ", stride " + stride + ", padding " + padding);
-            }
-        }
-
-        int outH(long h) {
-            return (int) ((h + 2L * padding - kernelH) / stride + 1);
-        }
-
-        int outW(long w) {
-            return (int) ((w + 2L * padding - kernelW) / stride + 1);
-        }
-    }
-
     /** Forward result: the pooled sharing [N, C, OH, OW] and the one-hot per window entry (kept for backward). */
-    public record Forward(SharedTensor output, SharedTensor[] oneHot, long[] inputShape, Geometry geometry) {
+    public record Forward(SharedTensor output, SharedTensor[] oneHot, long[] inputShape, ConvGeometry geometry) {
     }
 
     private MaxPool() {
     }
 
     /** Forward rounds with the ABY3-style MSB. */
-    public static int expectedForwardRounds(Geometry g) {
+    public static int expectedForwardRounds(ConvGeometry g) {
         return Max.expectedRounds(g.kernelH() * g.kernelW());
     }
 
     /** Forward bytes sent by {@code party} per output element with the ABY3-style MSB. */
-    public static double expectedForwardBytesPerOutput(Geometry g, int party) {
+    public static double expectedForwardBytesPerOutput(ConvGeometry g, int party) {
         return Max.expectedBytesPerWindow(g.kernelH() * g.kernelW(), party, true);
     }
 
@@ -66,12 +51,12 @@ public final class MaxPool {
     public static final double BACKWARD_BYTES_PER_INPUT = 8.0;
 
     /** Forward pass with the session's MSB protocol. */
-    public static Forward forward(Session s, SharedTensor x, Geometry g) {
+    public static Forward forward(Session s, SharedTensor x, ConvGeometry g) {
         return forward(s, x, g, MsbProtocol.of(s.settings().msb()));
     }
 
     /** Forward pass with the given MSB protocol. */
-    public static Forward forward(Session s, SharedTensor x, Geometry g, MsbProtocol msb) {
+    public static Forward forward(Session s, SharedTensor x, ConvGeometry g, MsbProtocol msb) {
         long[] shape = x.shape();
         if (shape.length != 4) {
             throw new IllegalArgumentException("party " + s.party() + ": max-pool needs [N, C, H, W], got "
@@ -84,7 +69,7 @@ public final class MaxPool {
         long padFirst = me == 0 ? PADDING_VALUE : 0;
         long padSecond = me == 2 ? PADDING_VALUE : 0;
         int outN = index[0].length;
-        long[] outShape = {shape[0], shape[1], g.outH(shape[2]), g.outW(shape[3])};
+        long[] outShape = {shape[0], shape[1], g.outputHeight((int) shape[2]), g.outputWidth((int) shape[3])};
         SharedTensor[] entries = new SharedTensor[index.length];
         for (int e = 0; e < index.length; e++) {
             long[] e0 = new long[outN];
@@ -134,15 +119,22 @@ public final class MaxPool {
      * For window entry e = (di, dj) and output position o (c-order over [N, C, OH, OW]), the flat input
      * index it reads, or -1 for a padding position.
      */
-    static int[][] windowIndex(long[] shape, Geometry g) {
+    static int[][] windowIndex(long[] shape, ConvGeometry g) {
         int n = (int) shape[0];
         int c = (int) shape[1];
         int h = (int) shape[2];
         int w = (int) shape[3];
-        int oh = g.outH(h);
-        int ow = g.outW(w);
-        if (oh < 1 || ow < 1) {
-            throw new IllegalArgumentException("max-pool window " + g + " does not fit input " + Arrays.toString(shape));
+        int oh = g.outputHeight(h);
+        int ow = g.outputWidth(w);
+        int top = g.padTop(h);
+        int left = g.padLeft(w);
+        // every window must hold at least one input entry, or its max would be the padding constant
+        int[] valid = PoolWindows.validCounts(shape, g);
+        for (int p = 0; p < valid.length; p++) {
+            if (valid[p] == 0) {
+                throw new IllegalArgumentException("max-pool " + g + " on input " + Arrays.toString(shape)
+                        + ": output (" + p / ow + ", " + p % ow + ") covers only padding");
+            }
         }
         int k = g.kernelH() * g.kernelW();
         int[][] index = new int[k][n * c * oh * ow];
@@ -152,9 +144,9 @@ public final class MaxPool {
                 int o = 0;
                 for (int nc = 0; nc < n * c; nc++) {
                     for (int r = 0; r < oh; r++) {
-                        int ih = r * g.stride() - g.padding() + di;
+                        int ih = r * g.strideH() - top + di * g.dilationH();
                         for (int q = 0; q < ow; q++) {
-                            int iw = q * g.stride() - g.padding() + dj;
+                            int iw = q * g.strideW() - left + dj * g.dilationW();
                             idx[o++] = ih < 0 || ih >= h || iw < 0 || iw >= w ? -1 : (nc * h + ih) * w + iw;
                         }
                     }

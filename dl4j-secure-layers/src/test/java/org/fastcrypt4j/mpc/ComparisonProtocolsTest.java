@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.fastcrypt4j.ring.ConvGeometry;
 import org.fastcrypt4j.ring.RingTensor;
 import org.junit.jupiter.api.Test;
 
@@ -253,15 +254,24 @@ class ComparisonProtocolsTest {
     void maxPoolForwardAndBackwardMatchTheOracle() {
         long seed = System.nanoTime();
         SplittableRandom r = new SplittableRandom(seed);
-        checkMaxPool(r, seed, new long[] {2, 3, 6, 6}, new MaxPool.Geometry(2, 2, 2, 0));
-        checkMaxPool(r, seed, new long[] {2, 2, 7, 7}, new MaxPool.Geometry(3, 3, 2, 1));
-        checkMaxPool(r, seed, new long[] {1, 2, 5, 6}, new MaxPool.Geometry(3, 3, 2, 0));
+        checkMaxPool(r, seed, new long[] {2, 3, 6, 6}, ConvGeometry.kernel(2).stride(2));
+        checkMaxPool(r, seed, new long[] {2, 2, 7, 7}, ConvGeometry.kernel(3).stride(2).padding(1));
+        checkMaxPool(r, seed, new long[] {1, 2, 5, 6}, ConvGeometry.kernel(3).stride(2));
+        checkMaxPool(r, seed, new long[] {1, 2, 7, 6}, ConvGeometry.kernel(3).stride(2).mode(ConvGeometry.Mode.SAME));
+        checkMaxPool(r, seed, new long[] {1, 1, 8, 8}, ConvGeometry.kernel(2).dilation(2));
     }
 
-    private static void checkMaxPool(SplittableRandom r, long seed, long[] shape, MaxPool.Geometry g) {
+    @Test
+    void maxPoolRejectsWindowsOfPaddingOnly() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MaxPool.windowIndex(new long[] {1, 1, 4, 4}, ConvGeometry.kernel(2).stride(2).padding(2)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("covers only padding"), e.getMessage());
+    }
+
+    private static void checkMaxPool(SplittableRandom r, long seed, long[] shape, ConvGeometry g) {
         int n = (int) shape[0], c = (int) shape[1], h = (int) shape[2], w = (int) shape[3];
-        int oh = (h + 2 * g.padding() - g.kernelH()) / g.stride() + 1;
-        int ow = (w + 2 * g.padding() - g.kernelW()) / g.stride() + 1;
+        int oh = g.outputHeight(h);
+        int ow = g.outputWidth(w);
         long[] x = new long[n * c * h * w];
         for (int i = 0; i < x.length; i++) {
             x[i] = r.nextInt(4) == 0 ? r.nextInt(3) - 1 : r.nextLong() >> 3;
@@ -285,8 +295,8 @@ class ComparisonProtocolsTest {
                     int best = -1;
                     for (int di = 0; di < g.kernelH(); di++) {
                         for (int dj = 0; dj < g.kernelW(); dj++) {
-                            int ih = i * g.stride() - g.padding() + di;
-                            int iw = j * g.stride() - g.padding() + dj;
+                            int ih = i * g.strideH() - g.padTop(h) + di * g.dilationH();
+                            int iw = j * g.strideW() - g.padLeft(w) + dj * g.dilationW();
                             if (ih >= 0 && ih < h && iw >= 0 && iw < w) {
                                 int idx = (nc * h + ih) * w + iw;
                                 if (best < 0 || x[idx] > x[best]) {
@@ -347,7 +357,7 @@ class ComparisonProtocolsTest {
         checkCost("ReLU backward", s -> Relu.backward(s,
                 new Relu.Forward(s.randomness().random(n), s.randomness().random(n)), s.randomness().random(n)),
                 perParty(p -> Relu.BACKWARD_BYTES_PER_ELEMENT, n), Relu.BACKWARD_ROUNDS);
-        for (MaxPool.Geometry g : new MaxPool.Geometry[] {new MaxPool.Geometry(2, 2, 2, 0), new MaxPool.Geometry(3, 3, 2, 0)}) {
+        for (ConvGeometry g : new ConvGeometry[] {ConvGeometry.kernel(2).stride(2), ConvGeometry.kernel(3).stride(2)}) {
             long[] in = {2, 4, 17, 17};
             int windows = 2 * 4 * ((17 - g.kernelH()) / 2 + 1) * ((17 - g.kernelW()) / 2 + 1);
             checkCost("max-pool " + g, s -> MaxPool.forward(s, s.randomness().random(in), g),

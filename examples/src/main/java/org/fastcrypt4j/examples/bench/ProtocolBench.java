@@ -19,6 +19,7 @@ import org.fastcrypt4j.mpc.SharedTensor;
 import org.fastcrypt4j.mpc.Sharing;
 import org.fastcrypt4j.mpc.Softmax;
 import org.fastcrypt4j.mpc.Truncation;
+import org.fastcrypt4j.ring.ConvGeometry;
 import org.fastcrypt4j.ring.RingKernels;
 import org.fastcrypt4j.ring.RingTensor;
 import org.fastcrypt4j.transport.AeronTransport;
@@ -126,7 +127,7 @@ public final class ProtocolBench implements Callable<Integer> {
                     perParty(p -> Relu.expectedForwardBytesPerElement(p) * n), Relu.FORWARD_ROUNDS_ABY3,
                     () -> plainLoop(n, (a, b) -> Math.max(a, 0))));
         }
-        MaxPool.Geometry g = new MaxPool.Geometry(2, 2, 2, 0);
+        ConvGeometry g = ConvGeometry.kernel(2).stride(2);
         long outputs = 64L * 16 * 12 * 12;
         cases.add(new Case("maxpool_2x2s2_64x16x24x24", 64L * 16 * 24 * 24,
                 s -> MaxPool.forward(s, small(s, 64, 16, 24, 24), g, new Aby3Msb()),
