@@ -102,13 +102,9 @@ public final class FixedPointOps {
         SharedTensor[] out = new SharedTensor[xs.length];
         off = 0;
         for (int k = 0; k < xs.length; k++) {
-            int n = zs[k].intLength();
-            long[] a = new long[n];
-            long[] b = new long[n];
-            System.arraycopy(y[0], off, a, 0, n);
-            System.arraycopy(y[1], off, b, 0, n);
-            out[k] = new SharedTensor(s.party(), RingTensor.of(a, zs[k].shape()), RingTensor.of(b, zs[k].shape()));
-            off += n;
+            out[k] = new SharedTensor(s.party(), RingTensor.copyOf(y[0], off, zs[k].shape()),
+                    RingTensor.copyOf(y[1], off, zs[k].shape()));
+            off += zs[k].intLength();
         }
         return out;
     }

@@ -62,24 +62,18 @@ public final class MaxPool {
             throw new IllegalArgumentException("party " + s.party() + ": max-pool needs [N, C, H, W], got "
                     + Arrays.toString(shape));
         }
-        int[][] index = windowIndex(shape, g);
+        checkWindows(shape, g);
         int me = s.party();
-        long[] a = x.first().toLongArray();
-        long[] b = x.second().toLongArray();
-        long padFirst = me == 0 ? PADDING_VALUE : 0;
-        long padSecond = me == 2 ? PADDING_VALUE : 0;
-        int outN = index[0].length;
-        long[] outShape = {shape[0], shape[1], g.outputHeight((int) shape[2]), g.outputWidth((int) shape[3])};
-        SharedTensor[] entries = new SharedTensor[index.length];
-        for (int e = 0; e < index.length; e++) {
-            long[] e0 = new long[outN];
-            long[] e1 = new long[outN];
-            for (int o = 0; o < outN; o++) {
-                int j = index[e][o];
-                e0[o] = j < 0 ? padFirst : a[j];
-                e1[o] = j < 0 ? padSecond : b[j];
-            }
-            entries[e] = new SharedTensor(me, RingTensor.of(e0, outShape), RingTensor.of(e1, outShape));
+        // padding positions hold the public constant PADDING_VALUE, i.e. component x_0 (P0's first, P2's second)
+        long[] a = PoolWindows.extract(x.first(), g, me == 0 ? PADDING_VALUE : 0).toLongArray();
+        long[] b = PoolWindows.extract(x.second(), g, me == 2 ? PADDING_VALUE : 0).toLongArray();
+        long[] outShape = PoolWindows.outputShape(shape, g);
+        int k = g.kernelH() * g.kernelW();
+        int outN = a.length / k;
+        SharedTensor[] entries = new SharedTensor[k];
+        for (int e = 0; e < k; e++) {
+            entries[e] = new SharedTensor(me, RingTensor.copyOf(a, e * outN, outShape),
+                    RingTensor.copyOf(b, e * outN, outShape));
         }
         Max.Result r = Max.overEntries(s, entries, true, msb);
         return new Forward(r.max(), r.oneHot(), shape.clone(), g);
@@ -87,48 +81,41 @@ public final class MaxPool {
 
     /** dX from dY [N, C, OH, OW]: 1 round, 8 bytes per input element per party, no truncation. */
     public static SharedTensor backward(Session s, Forward f, SharedTensor dY) {
-        int[][] index = windowIndex(f.inputShape(), f.geometry());
-        if (dY.intLength() != index[0].length) {
+        long[] outShape = PoolWindows.outputShape(f.inputShape(), f.geometry());
+        if (!Arrays.equals(dY.shape(), outShape)) {
             throw new IllegalArgumentException("party " + s.party() + ": max-pool backward got dY of shape "
-                    + Arrays.toString(dY.shape()) + ", forward output " + Arrays.toString(f.output().shape()));
+                    + Arrays.toString(dY.shape()) + ", forward output " + Arrays.toString(outShape));
         }
-        int inN = 1;
-        for (long d : f.inputShape()) {
-            inN *= (int) d;
-        }
+        int k = f.oneHot().length;
         long[] y0 = dY.first().toLongArray();
         long[] y1 = dY.second().toLongArray();
-        long[] z = s.randomness().zeroShare(inN);
-        for (int e = 0; e < index.length; e++) {
+        int outN = y0.length;
+        // local product shares E_w[j] * dY_w per (window entry, output), in the windows layout, then summed
+        // into the input positions they came from (padding entries dropped)
+        long[] products = new long[k * outN];
+        for (int e = 0; e < k; e++) {
             long[] h0 = f.oneHot()[e].first().toLongArray();
             long[] h1 = f.oneHot()[e].second().toLongArray();
-            int[] idx = index[e];
-            for (int o = 0; o < idx.length; o++) {
-                int j = idx[o];
-                if (j >= 0) {
-                    z[j] += h0[o] * (y0[o] + y1[o]) + h1[o] * y0[o];
-                }
+            for (int o = 0; o < outN; o++) {
+                products[e * outN + o] = h0[o] * (y0[o] + y1[o]) + h1[o] * y0[o];
             }
+        }
+        long[] windowsShape = {k, outShape[0], outShape[1], outShape[2], outShape[3]};
+        long[] z = PoolWindows.scatterAdd(RingTensor.of(products, windowsShape), f.inputShape(), f.geometry())
+                .toLongArray();
+        int inN = z.length;
+        long[] alpha = s.randomness().zeroShare(inN);
+        for (int j = 0; j < inN; j++) {
+            z[j] += alpha[j];
         }
         long[] in = new long[inN];
         s.transport().exchange("maxpool/backward", s.prev(), z, s.next(), in);
         return new SharedTensor(s.party(), RingTensor.of(z, f.inputShape()), RingTensor.of(in, f.inputShape()));
     }
 
-    /**
-     * For window entry e = (di, dj) and output position o (c-order over [N, C, OH, OW]), the flat input
-     * index it reads, or -1 for a padding position.
-     */
-    static int[][] windowIndex(long[] shape, ConvGeometry g) {
-        int n = (int) shape[0];
-        int c = (int) shape[1];
-        int h = (int) shape[2];
-        int w = (int) shape[3];
-        int oh = g.outputHeight(h);
-        int ow = g.outputWidth(w);
-        int top = g.padTop(h);
-        int left = g.padLeft(w);
-        // every window must hold at least one input entry, or its max would be the padding constant
+    /** Fails unless every window holds at least one input entry (else its max would be the padding constant). */
+    static void checkWindows(long[] shape, ConvGeometry g) {
+        int ow = g.outputWidth((int) shape[3]);
         int[] valid = PoolWindows.validCounts(shape, g);
         for (int p = 0; p < valid.length; p++) {
             if (valid[p] == 0) {
@@ -136,23 +123,5 @@ public final class MaxPool {
                         + ": output (" + p / ow + ", " + p % ow + ") covers only padding");
             }
         }
-        int k = g.kernelH() * g.kernelW();
-        int[][] index = new int[k][n * c * oh * ow];
-        for (int di = 0; di < g.kernelH(); di++) {
-            for (int dj = 0; dj < g.kernelW(); dj++) {
-                int[] idx = index[di * g.kernelW() + dj];
-                int o = 0;
-                for (int nc = 0; nc < n * c; nc++) {
-                    for (int r = 0; r < oh; r++) {
-                        int ih = r * g.strideH() - top + di * g.dilationH();
-                        for (int q = 0; q < ow; q++) {
-                            int iw = q * g.strideW() - left + dj * g.dilationW();
-                            idx[o++] = ih < 0 || ih >= h || iw < 0 || iw >= w ? -1 : (nc * h + ih) * w + iw;
-                        }
-                    }
-                }
-            }
-        }
-        return index;
     }
 }

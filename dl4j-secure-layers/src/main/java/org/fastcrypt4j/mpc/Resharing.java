@@ -34,8 +34,7 @@ public final class Resharing {
         SharedTensor[] result = new SharedTensor[zs.length];
         off = 0;
         for (int k = 0; k < zs.length; k++) {
-            RingTensor second = zs.length == 1 ? RingTensor.of(in, zs[k].shape())
-                    : RingTensor.of(java.util.Arrays.copyOfRange(in, off, off + zs[k].intLength()), zs[k].shape());
+            RingTensor second = RingTensor.copyOf(in, off, zs[k].shape());
             off += zs[k].intLength();
             result[k] = new SharedTensor(s.party(), zs[k], second);
         }

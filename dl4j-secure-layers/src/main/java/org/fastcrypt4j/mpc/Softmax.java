@@ -33,9 +33,9 @@ public final class Softmax {
         int batch = (int) shape[0];
         int classes = (int) shape[1];
         SharedTensor mx = Max.alongAxis(s, logits, 1, false).max();
-        SharedTensor z = logits.sub(broadcastRows(mx, batch, classes));
+        SharedTensor z = logits.addBroadcast(mx.neg().reshape(batch, 1));
         SharedTensor e = Exp.exp(s, z);
-        SharedTensor sum = rowSum(e, batch, classes);
+        SharedTensor sum = e.sum(1);
         SharedTensor inv = Reciprocal.reciprocal(s, sum);
         return FixedPointOps.mul(s, e, broadcastRows(inv, batch, classes));
     }
@@ -84,19 +84,5 @@ public final class Softmax {
             Arrays.fill(rb, i * classes, (i + 1) * classes, b[i]);
         }
         return new SharedTensor(v.party(), RingTensor.of(ra, batch, classes), RingTensor.of(rb, batch, classes));
-    }
-
-    private static SharedTensor rowSum(SharedTensor v, int batch, int classes) {
-        long[] a = v.first().toLongArray();
-        long[] b = v.second().toLongArray();
-        long[] sa = new long[batch];
-        long[] sb = new long[batch];
-        for (int i = 0; i < batch; i++) {
-            for (int j = 0; j < classes; j++) {
-                sa[i] += a[i * classes + j];
-                sb[i] += b[i * classes + j];
-            }
-        }
-        return new SharedTensor(v.party(), RingTensor.of(sa, batch), RingTensor.of(sb, batch));
     }
 }

@@ -264,7 +264,7 @@ class ComparisonProtocolsTest {
     @Test
     void maxPoolRejectsWindowsOfPaddingOnly() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> MaxPool.windowIndex(new long[] {1, 1, 4, 4}, ConvGeometry.kernel(2).stride(2).padding(2)));
+                () -> MaxPool.checkWindows(new long[] {1, 1, 4, 4}, ConvGeometry.kernel(2).stride(2).padding(2)));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("covers only padding"), e.getMessage());
     }
 

@@ -67,6 +67,26 @@ public final class RingTensor {
         return new RingTensor(Nd4j.createUninitialized(DataType.LONG, shape)).copyFrom(data, 0);
     }
 
+    /**
+     * A new c-order tensor of {@code shape} holding {@code src[offset .. offset + length)}, copied once into ND4J
+     * memory (no intermediate array). (Not an overload of {@link #of(long[], long...)}: with int literals that
+     * call would silently pick this one.)
+     */
+    public static RingTensor copyOf(long[] src, int offset, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        if (offset < 0 || n < 0 || offset + n > src.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " from offset " + offset
+                    + " does not fit an array of " + src.length);
+        }
+        if (n == 0) {
+            return of(new long[0], shape);
+        }
+        return new RingTensor(Nd4j.createUninitialized(DataType.LONG, shape)).copyFrom(src, offset);
+    }
+
     /** A new tensor of zeros. */
     public static RingTensor zeros(long... shape) {
         return new RingTensor(Nd4j.zeros(DataType.LONG, shape));
