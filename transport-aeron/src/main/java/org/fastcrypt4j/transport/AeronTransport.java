@@ -22,22 +22,41 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link Transport} over Aeron: UDP unicast between hosts, or IPC when the three parties live in one JVM.
  * The JVM's embedded media driver is started and stopped automatically ({@link SharedMediaDriver}).
  *
+ * <p><b>Connecting.</b> Each pair of parties runs a Noise KK handshake with fresh ephemeral keys on its data
+ * streams ({@link LinkHandshake}), authenticated by the static keys pinned in the parties file, so every
+ * connection has its own traffic keys (forward secret: a static key stolen later does not open a recorded
+ * session). The parties then agree the session id, the SHA-256 of the three links' handshake hashes
+ * ({@link #sessionId()}), which the protocol layer binds its key agreement to.
+ *
  * <p><b>Frames.</b> A message is cut into chunks of {@link Context#chunkLength()} bytes; each chunk is one
  * Aeron message with the header described in {@link FrameHeader} (tag, round stamp, message length, chunk
- * index, per-link sequence number). Aeron's own limit of {@code min(termLength / 8, 16 MiB)} bytes per
- * message therefore never constrains a message, which may be up to {@link Context#maxMessageLength()}.
+ * index, per-link sequence number), sealed by {@link LinkCipher} (AES-256-GCM under the direction's traffic
+ * key, the header and the link's handshake hash as additional data). Aeron's own limit of
+ * {@code min(termLength / 8, 16 MiB)} bytes per message therefore never constrains a message, which may be up
+ * to {@link Context#maxMessageLength()}.
  *
- * <p><b>Protection.</b> Unless the context says {@link Context#trustedNetwork(boolean) trustedNetwork}, every
- * frame is sealed by {@link LinkCipher}: AES-256-GCM, one key per direction derived from the X25519 agreement
- * between the parties' pinned keys; forged, replayed, reordered or truncated frames are rejected with
- * {@link FrameRejectedException} naming the link.
+ * <p><b>Receiving.</b> A frame is authenticated before any of its fields is trusted: the first chunk of a
+ * message is opened into a chunk-sized scratch buffer, and only then is its message length used to allocate
+ * (at most {@link Context#maxMessageLength()}, and exactly what the protocol expects when this party is
+ * already waiting for that message); later chunks are bounded by the frame's own size before they are
+ * opened. What happens to a bad frame (a documented choice):
+ * <ul>
+ *   <li>frames on a stream image other than the one the handshake authenticated (another publisher on the
+ *       same channel and stream, as anyone on the host or network may create) are dropped and counted
+ *       ({@link #foreignFramesDropped(int)}); the genuine stream is untouched, so nothing is lost;</li>
+ *   <li>a frame on the authenticated image that is forged, replayed, reordered or truncated fails the session
+ *       closed with {@link FrameRejectedException} naming the link: such a datagram has taken the place of
+ *       genuine data in Aeron's reliable stream, so the stream cannot continue without losing data. The
+ *       party closes its links, so its peers fail at once ("link lost") instead of waiting.</li>
+ * </ul>
  *
- * <p><b>No deadlock, no hang.</b> The party's own thread does all the work: while an offer is back-pressured
- * it keeps polling both incoming links and buffers what arrives early (so a ring of simultaneous large sends
- * always progresses). A receive waits at most {@link Context#peerTimeout()} without a frame from the peer,
- * and fails at once when the peer's link goes away; an offer that makes no progress for that long fails too.
- * Either way {@link PeerFailureException} names the peer and the step. Connecting waits up to
- * {@link Context#connectTimeout()}.
+ * <p><b>Liveness apart from progress.</b> {@link Heartbeats} sends authenticated heartbeats on streams of
+ * their own from a thread of its own, so a peer that computes for minutes is never reported failed, while a
+ * peer that is killed, hangs as a whole, or is cut off is reported within {@link Context#peerTimeout()}
+ * (default 8 s) by every call waiting on it, naming the peer and the step. A peer that stays alive but sends
+ * nothing this party waits for within {@link Context#progressTimeout()} (default 1 h) is reported too, so no
+ * party hangs forever. While an offer is back-pressured the party keeps polling both incoming links and
+ * buffers what arrives early, so a ring of simultaneous large sends always progresses.
  *
  * <p>Not thread safe: one thread per party, as the {@link Transport} contract says.
  */
@@ -64,19 +83,28 @@ public final class AeronTransport implements Transport {
         public static final int DEFAULT_MTU_LENGTH = 65504;
         /** Payload bytes per frame (one AES-GCM operation and one Aeron message each). */
         public static final int DEFAULT_CHUNK_LENGTH = 1024 * 1024;
-        /** Largest message. */
-        public static final int DEFAULT_MAX_MESSAGE_LENGTH = Integer.MAX_VALUE - 1024;
+        /**
+         * Largest message: 1 GiB, above every message of the networks benchmarked (the largest, a VGG16
+         * activation reshare, is tens of MiB) and small enough that a peer's message cannot exhaust memory.
+         */
+        public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 30;
         /** Socket buffers and initial receiver window of UDP links. */
         public static final int DEFAULT_SOCKET_BUFFER_LENGTH = 2 * 1024 * 1024;
-        public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
+        /** No heartbeat (or frame) from a peer for this long: it is reported failed. */
+        public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(8);
+        /** How often each party sends every peer a heartbeat. */
+        public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(500);
+        /** A live peer that sends nothing this party waits for within this long is reported failed. */
+        public static final Duration DEFAULT_PROGRESS_TIMEOUT = Duration.ofHours(1);
         public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
         public static final int DEFAULT_STREAM_ID_BASE = 0x4643_0000;
 
         /**
-         * First of the nine Aeron stream ids of a group of parties ({@code base + 3 * from + to}). Two groups
-         * sharing a driver over IPC, or the same UDP endpoints, must use different bases.
+         * Aeron stream ids of a group of parties, from the base: data {@code base + 3 * from + to}, heartbeats
+         * {@code base + 9 + 3 * from + to}. Two groups sharing a driver over IPC, or the same UDP endpoints, must
+         * use bases at least this far apart.
          */
-        public static final int STREAM_IDS_PER_GROUP = 9;
+        public static final int STREAM_IDS_PER_GROUP = 18;
 
         /** How the parties are linked. */
         public enum Channel { UDP, IPC }
@@ -89,6 +117,8 @@ public final class AeronTransport implements Transport {
         private int socketBufferLength = DEFAULT_SOCKET_BUFFER_LENGTH;
         private Duration peerTimeout = DEFAULT_PEER_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration progressTimeout = DEFAULT_PROGRESS_TIMEOUT;
         private int streamIdBase = DEFAULT_STREAM_ID_BASE;
         private boolean trustedNetwork;
         private io.aeron.driver.ThreadingMode driverThreadingMode = io.aeron.driver.ThreadingMode.SHARED;
@@ -150,7 +180,10 @@ public final class AeronTransport implements Transport {
             return socketBufferLength;
         }
 
-        /** Longest silence of a peer the party is waiting for before it is declared failed. */
+        /**
+         * Longest time without a heartbeat or frame from a peer before it is declared failed (liveness, not
+         * progress: a peer that is computing keeps sending heartbeats).
+         */
         public Context peerTimeout(Duration v) {
             peerTimeout = v;
             return this;
@@ -158,6 +191,25 @@ public final class AeronTransport implements Transport {
 
         public Duration peerTimeout() {
             return peerTimeout;
+        }
+
+        public Context heartbeatInterval(Duration v) {
+            heartbeatInterval = v;
+            return this;
+        }
+
+        public Duration heartbeatInterval() {
+            return heartbeatInterval;
+        }
+
+        /** Longest wait for a message from a peer that is alive (sends heartbeats) but sends nothing else. */
+        public Context progressTimeout(Duration v) {
+            progressTimeout = v;
+            return this;
+        }
+
+        public Duration progressTimeout() {
+            return progressTimeout;
         }
 
         public Context connectTimeout(Duration v) {
@@ -179,8 +231,9 @@ public final class AeronTransport implements Transport {
         }
 
         /**
-         * {@code true}: frames travel without encryption or authentication (a warning is logged at start).
-         * Only for a network every party trusts, and as the benchmark's baseline.
+         * {@code true}: frames travel without encryption or authentication and no handshake authenticates the
+         * peers (a warning is logged at start). Only for a network every party trusts, and as the benchmark's
+         * baseline; {@code Session.start} refuses such links unless told explicitly that they are acceptable.
          */
         public Context trustedNetwork(boolean v) {
             trustedNetwork = v;
@@ -229,7 +282,7 @@ public final class AeronTransport implements Transport {
             int aeronMax = Math.min(termLength / 8, 16 * 1024 * 1024);
             long frameMax = chunkLength + (long) FrameHeader.LENGTH + LinkCipher.maxOverhead(Math.max(chunkLength, 0));
             if (chunkLength < 8 || chunkLength % 8 != 0 || frameMax > aeronMax
-                    || chunkLength / LinkCipher.SEGMENT >= 1 << 16) {
+                    || LinkCipher.segments(chunkLength) > LinkCipher.MAX_SEGMENTS) {
                 throw new IllegalArgumentException("chunkLength must be a positive multiple of 8 with chunk + header + "
                         + "GCM tags (" + frameMax + " bytes) <= min(termLength/8, 16 MiB) = " + aeronMax + ": "
                         + chunkLength);
@@ -237,9 +290,14 @@ public final class AeronTransport implements Transport {
             if (maxMessageLength < 0) {
                 throw new IllegalArgumentException("maxMessageLength < 0");
             }
-            if (peerTimeout.isNegative() || peerTimeout.isZero() || connectTimeout.isNegative()
-                    || connectTimeout.isZero()) {
-                throw new IllegalArgumentException("timeouts must be positive");
+            for (Duration d : new Duration[] {peerTimeout, connectTimeout, heartbeatInterval, progressTimeout}) {
+                if (d.isNegative() || d.isZero()) {
+                    throw new IllegalArgumentException("timeouts and the heartbeat interval must be positive");
+                }
+            }
+            if (heartbeatInterval.multipliedBy(4).compareTo(peerTimeout) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval " + heartbeatInterval.toMillis() + " ms must be"
+                        + " at most a quarter of peerTimeout " + peerTimeout.toMillis() + " ms");
             }
             concluded = true;
             return this;
@@ -251,38 +309,38 @@ public final class AeronTransport implements Transport {
         final int peer;
         final Publication publication;
         final Subscription subscription;
-        final LinkCipher tx;
-        final LinkCipher rx;
+        final Heartbeats.Peer heartbeat;
+        final LinkHandshake handshake;
+        LinkCipher tx;
+        LinkCipher rx;
+        byte[] linkHash;
+        int pinnedSession;
+        boolean established;
+        long foreignFrames;
+        boolean foreignWarned;
+        /** Set when the handshake completes. */
+        LinkReceiver receiver;
         final byte[] frame;
         final UnsafeBuffer frameBuffer;
-        final ByteBuffer frameBytes;
         final LongBuffer frameLongs;
-        final byte[] rxFrame;
         final FrameHeader txHeader = new FrameHeader();
-        final FrameHeader rxHeader = new FrameHeader();
-        final Inbox inbox = new Inbox();
         FragmentAssembler assembler;
         String lastTxTag;
         byte[] lastTxTagBytes;
-        String lastRxTag = "";
-        byte[] lastRxTagBytes = new byte[0];
-        long lastFrameNanos;
 
-        Link(int peer, Publication pub, Subscription sub, LinkCipher tx, LinkCipher rx, int chunkLength) {
+        Link(int peer, Publication pub, Subscription sub, Heartbeats.Peer heartbeat, LinkHandshake handshake,
+                int chunkLength) {
             this.peer = peer;
             this.publication = pub;
             this.subscription = sub;
-            this.tx = tx;
-            this.rx = rx;
+            this.heartbeat = heartbeat;
+            this.handshake = handshake;
             int frameMax = FrameHeader.LENGTH + chunkLength + LinkCipher.maxOverhead(chunkLength);
             frame = new byte[frameMax];
             frameBuffer = new UnsafeBuffer(frame);
-            frameBytes = ByteBuffer.wrap(frame);
             frameLongs = ByteBuffer.wrap(frame).position(FrameHeader.LENGTH).slice()
                     .order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
-            rxFrame = new byte[frameMax];
             txHeader.wrap(frame);
-            rxHeader.wrap(rxFrame);
         }
     }
 
@@ -292,7 +350,13 @@ public final class AeronTransport implements Transport {
     private final TrafficStats stats = new TrafficStats();
     private final IdleStrategy idle;
     private final long peerTimeoutNs;
+    private final long progressTimeoutNs;
+    private Heartbeats heartbeats;
+    private byte[] sessionId;
+    /** False while the transport's own set-up messages travel: they are not the protocol's traffic. */
+    private boolean counting = true;
     private boolean closed;
+    private boolean linksClosed;
     private boolean driverAcquired;
     private TransportException broken;
     /** A frame rejected inside a poll (Aeron does not let handler exceptions through); thrown after the poll. */
@@ -300,7 +364,8 @@ public final class AeronTransport implements Transport {
 
     /**
      * Connects party {@code self} to the two others described by {@code cfg}, with the key pair {@code mine}
-     * (whose public key must be the one pinned for {@code self}); waits up to the connect timeout for both.
+     * (whose public key must be the one pinned for {@code self}): waits up to the connect timeout for both
+     * links, runs the handshakes and agrees the session id. The peers must connect at the same time.
      */
     public static AeronTransport connect(PartiesConfig cfg, int self, KeyPair mine, Context ctx) {
         AeronTransport t = new AeronTransport(cfg, self, mine, ctx);
@@ -321,32 +386,41 @@ public final class AeronTransport implements Transport {
         this.self = self;
         this.ctx = ctx.conclude();
         this.peerTimeoutNs = ctx.peerTimeout().toNanos();
+        this.progressTimeoutNs = ctx.progressTimeout().toNanos();
         this.idle = ctx.idleStrategy().get();
         if (ctx.trustedNetwork()) {
             LOG.log(System.Logger.Level.WARNING, "party " + self + ": trusted-network mode, frames are NOT"
-                    + " encrypted or authenticated; use only on a network every party trusts");
+                    + " encrypted or authenticated and peers are not authenticated; use only on a network every"
+                    + " party trusts");
         } else if (!mine.getPublic().equals(cfg.party(self).publicKey())) {
             throw new IllegalArgumentException("party " + self + ": the key pair does not match the public key"
                     + " pinned for party " + self + " in the parties file");
         }
+        if (!ctx.trustedNetwork()) {
+            LinkCipher.warmUpOnce();
+        }
         Aeron aeron = SharedMediaDriver.acquire(ctx);
         driverAcquired = true;
         try {
+            java.util.List<Heartbeats.Peer> beats = new java.util.ArrayList<>();
             for (int peer = 0; peer < 3; peer++) {
                 if (peer == self) {
                     continue;
                 }
                 Publication pub = aeron.addExclusivePublication(channelTo(cfg, peer), streamId(self, peer));
                 Subscription sub = aeron.addSubscription(channelTo(cfg, self), streamId(peer, self));
-                LinkCipher tx = ctx.trustedNetwork() ? LinkCipher.trusted(self, peer)
-                        : LinkCipher.protectedLink(self, peer, mine.getPrivate(), cfg.party(peer).publicKey());
-                LinkCipher rx = ctx.trustedNetwork() ? LinkCipher.trusted(peer, self)
-                        : LinkCipher.protectedLink(peer, self, mine.getPrivate(), cfg.party(peer).publicKey());
-                Link link = new Link(peer, pub, sub, tx, rx, ctx.chunkLength());
+                Heartbeats.Peer hb = new Heartbeats.Peer(peer,
+                        aeron.addExclusivePublication(channelTo(cfg, peer), heartbeatStreamId(self, peer)),
+                        aeron.addSubscription(channelTo(cfg, self), heartbeatStreamId(peer, self)));
+                beats.add(hb);
+                LinkHandshake hs = new LinkHandshake(self, peer, mine,
+                        ctx.trustedNetwork() ? null : cfg.party(peer).publicKey());
+                Link link = new Link(peer, pub, sub, hb, hs, ctx.chunkLength());
                 link.assembler = new FragmentAssembler((buffer, offset, length, header) ->
-                        onFrame(link, buffer, offset, length), link.frame.length);
+                        onFrame(link, buffer, offset, length, header.sessionId()), link.frame.length);
                 links[peer] = link;
             }
+            heartbeats = new Heartbeats(self, ctx.heartbeatInterval(), beats);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -366,7 +440,14 @@ public final class AeronTransport implements Transport {
         return ctx.streamIdBase() + from * 3 + to;
     }
 
-    /** Waits until both links are connected in both directions, up to the connect timeout. */
+    private int heartbeatStreamId(int from, int to) {
+        return ctx.streamIdBase() + 9 + from * 3 + to;
+    }
+
+    /**
+     * Waits until both links are connected in both directions, runs both handshakes, starts the heartbeats and
+     * agrees the session id; all within the connect timeout.
+     */
     void awaitConnected() {
         long deadline = System.nanoTime() + ctx.connectTimeout().toNanos();
         for (Link l : links) {
@@ -374,17 +455,124 @@ public final class AeronTransport implements Transport {
                 continue;
             }
             idle.reset();
-            while (!(l.publication.isConnected() && l.subscription.isConnected())) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new PeerFailureException(self, l.peer, "connect", "not connected within "
-                            + ctx.connectTimeout().toMillis() + " ms (is party " + l.peer + " running, with the"
-                            + " same parties file?)");
-                }
+            while (!(l.publication.isConnected() && l.subscription.isConnected()
+                    && l.heartbeat.publication.isConnected() && l.heartbeat.subscription.isConnected())) {
+                checkConnectDeadline(deadline, l, "not connected");
                 pollAll();
                 idle.idle();
             }
-            l.lastFrameNanos = System.nanoTime();
         }
+        runHandshakes(deadline);
+        for (Link l : links) {
+            if (l != null) {
+                l.heartbeat.sendCipher = l.handshake.sendCipher() == null ? null : l.handshake.sendCipher().copy();
+                l.heartbeat.receiveCipher = l.handshake.receiveCipher() == null ? null
+                        : l.handshake.receiveCipher().copy();
+                l.heartbeat.linkHash = l.linkHash.clone();
+            }
+        }
+        heartbeats.start();
+        counting = false;
+        try {
+            agreeSessionId();
+        } finally {
+            counting = true;
+        }
+    }
+
+    private void checkConnectDeadline(long deadline, Link l, String what) {
+        if (System.nanoTime() - deadline > 0) {
+            throw new PeerFailureException(self, l.peer, "connect", what + " within " + ctx.connectTimeout().toMillis()
+                    + " ms (is party " + l.peer + " running, with the same parties file?)");
+        }
+    }
+
+    private void runHandshakes(long deadline) {
+        idle.reset();
+        while (true) {
+            boolean all = true;
+            for (Link l : links) {
+                if (l == null) {
+                    continue;
+                }
+                byte[] out = l.handshake.takeOutgoing();
+                if (out != null) {
+                    offerHandshake(l, out, deadline);
+                }
+                if (l.handshake.failure() != null) {
+                    throw new TransportException(l.handshake.failure());
+                }
+                all &= l.established;
+            }
+            if (all) {
+                return;
+            }
+            for (Link l : links) {
+                if (l != null && !l.established) {
+                    checkConnectDeadline(deadline, l, "no completed handshake");
+                }
+            }
+            if (pollAll() == 0) {
+                idle.idle();
+            } else {
+                idle.reset();
+            }
+        }
+    }
+
+    private void offerHandshake(Link l, byte[] frame, long deadline) {
+        UnsafeBuffer b = new UnsafeBuffer(frame);
+        while (true) {
+            long r = l.publication.offer(b, 0, frame.length);
+            if (r > 0) {
+                return;
+            }
+            if (r == Publication.CLOSED || r == Publication.MAX_POSITION_EXCEEDED) {
+                throw new PeerFailureException(self, l.peer, "connect", "link closed during the handshake");
+            }
+            checkConnectDeadline(deadline, l, "handshake not sent");
+            idle.idle();
+        }
+    }
+
+    /**
+     * Session id = SHA-256("fastcrypt4j session v1" || h01 || h02 || h12) over the three links' handshake hashes.
+     * Each party knows the hashes of its two links and learns the third from both its peers (who must agree):
+     * one round, 32 bytes to each peer.
+     */
+    private void agreeSessionId() {
+        byte[][] h = new byte[3][];
+        int p = Transport.next(self);
+        int q = Transport.prev(self);
+        h[third(self, p)] = links[p].linkHash;
+        h[third(self, q)] = links[q].linkHash;
+        send(p, "transport/session-id", ByteBuffer.wrap(links[q].linkHash));
+        send(q, "transport/session-id", ByteBuffer.wrap(links[p].linkHash));
+        ByteBuffer fromP = ByteBuffer.allocate(32);
+        ByteBuffer fromQ = ByteBuffer.allocate(32);
+        receive(p, "transport/session-id", fromP);
+        receive(q, "transport/session-id", fromQ);
+        if (!java.security.MessageDigest.isEqual(fromP.array(), fromQ.array())) {
+            throw new TransportException("party " + self + ": parties " + p + " and " + q + " report different"
+                    + " handshake hashes for their link");
+        }
+        h[self] = fromP.array();
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update("fastcrypt4j session v1".getBytes(StandardCharsets.US_ASCII));
+            // h[k] is the hash of the link that does not involve party k: order h01, h02, h12 = h[2], h[1], h[0]
+            sha.update(h[2]);
+            sha.update(h[1]);
+            sha.update(h[0]);
+            sessionId = sha.digest();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The party that is neither a nor b. */
+    private static int third(int a, int b) {
+        return 3 - a - b;
     }
 
     @Override
@@ -395,6 +583,29 @@ public final class AeronTransport implements Transport {
     @Override
     public TrafficStats stats() {
         return stats;
+    }
+
+    @Override
+    public byte[] sessionId() {
+        if (sessionId == null) {
+            throw new IllegalStateException("party " + self + ": not connected yet");
+        }
+        return sessionId.clone();
+    }
+
+    @Override
+    public boolean linksProtected() {
+        return !ctx.trustedNetwork();
+    }
+
+    /** Data frames from {@code peer} dropped because they came on a stream image the handshake did not authenticate. */
+    public long foreignFramesDropped(int peer) {
+        return links[peer].foreignFrames;
+    }
+
+    /** Heartbeats from {@code peer} dropped as forged, replayed, malformed or foreign. */
+    public long heartbeatsRejected(int peer) {
+        return heartbeats.rejected(peer);
     }
 
     private Link link(int peer, String tag) {
@@ -411,8 +622,12 @@ public final class AeronTransport implements Transport {
         return links[peer];
     }
 
+    /** Records the failure and closes the links, so the peers fail at once instead of waiting for us. */
     private TransportException fail(TransportException e) {
-        broken = e;
+        if (broken == null) {
+            broken = e;
+            closeLinks();
+        }
         return e;
     }
 
@@ -445,7 +660,7 @@ public final class AeronTransport implements Transport {
         Link l = link(peer, tag);
         int bytes = checkedBytes(tag, (long) length * Long.BYTES);
         l.txHeader.tag(tagBytes(l, tag));
-        long stamp = stats.onSend(tag, bytes);
+        long stamp = counting ? stats.onSend(tag, bytes) : 0;
         int chunks = chunkCount(bytes);
         int pos = 0;
         try {
@@ -466,7 +681,7 @@ public final class AeronTransport implements Transport {
         Link l = link(peer, tag);
         int bytes = checkedBytes(tag, src.remaining());
         l.txHeader.tag(tagBytes(l, tag));
-        long stamp = stats.onSend(tag, bytes);
+        long stamp = counting ? stats.onSend(tag, bytes) : 0;
         int chunks = chunkCount(bytes);
         int pos = 0;
         try {
@@ -500,16 +715,35 @@ public final class AeronTransport implements Transport {
             }
             int work = pollAll();
             if (work > 0) {
-                since = System.nanoTime();
                 idle.reset();
-            } else {
-                if (System.nanoTime() - since > peerTimeoutNs) {
-                    throw new PeerFailureException(self, l.peer, tag, (r == Publication.NOT_CONNECTED
-                            ? "not connected" : "not reading (back-pressure)") + " for "
-                            + ctx.peerTimeout().toMillis() + " ms");
-                }
-                idle.idle();
+                continue;
             }
+            long now = System.nanoTime();
+            if (r == Publication.NOT_CONNECTED && now - since > peerTimeoutNs) {
+                throw new PeerFailureException(self, l.peer, tag, "not connected for " + ctx.peerTimeout().toMillis()
+                        + " ms");
+            }
+            // back-pressure from a peer that is busy computing is normal: wait while it is alive
+            checkAlive(l, tag, since, now);
+            idle.idle();
+        }
+    }
+
+    /** Fails when the peer is gone (link lost, no heartbeat within peerTimeout) or silent beyond progressTimeout. */
+    private void checkAlive(Link l, String tag, long waitingSince, long now) {
+        if (!l.subscription.isConnected()) {
+            throw new PeerFailureException(self, l.peer, tag, "link lost (peer closed or crashed)");
+        }
+        long lastFrame = l.receiver.lastFrameNanos();
+        long heard = Math.max(lastFrame, heartbeats.lastHeard(l.peer));
+        if (now - heard > peerTimeoutNs) {
+            throw new PeerFailureException(self, l.peer, tag, "no heartbeat for " + (now - heard) / 1_000_000
+                    + " ms (limit " + ctx.peerTimeout().toMillis() + " ms): party " + l.peer
+                    + " is down, hung or unreachable");
+        }
+        if (now - Math.max(waitingSince, lastFrame) > progressTimeoutNs) {
+            throw new PeerFailureException(self, l.peer, tag, "alive but no progress for "
+                    + ctx.progressTimeout().toSeconds() + " s (progress timeout)");
         }
     }
 
@@ -519,76 +753,58 @@ public final class AeronTransport implements Transport {
             if (l != null) {
                 work += l.subscription.poll(l.assembler, FRAGMENT_LIMIT);
                 if (rejected != null) {
-                    throw rejected;
+                    TransportException e = rejected;
+                    rejected = null;
+                    throw e;
                 }
             }
         }
         return work;
     }
 
-    private void onFrame(Link l, DirectBuffer buffer, int offset, int length) {
+    private void onFrame(Link l, DirectBuffer buffer, int offset, int length, int imageSession) {
         if (rejected != null) {
             return;
         }
         try {
-            acceptFrame(l, buffer, offset, length);
+            if (!l.established) {
+                onConnectFrame(l, buffer, offset, length, imageSession);
+            } else if (imageSession != l.pinnedSession) {
+                dropForeign(l, imageSession);
+            } else if (LinkHandshake.isHandshakeFrame(buffer, offset, length)) {
+                throw new FrameRejectedException(l.peer, self, "handshake frame after the handshake");
+            } else {
+                l.receiver.accept(buffer, offset, length);
+            }
         } catch (TransportException e) {
             rejected = e;
         }
     }
 
-    private void acceptFrame(Link l, DirectBuffer buffer, int offset, int length) {
-        if (length > l.rxFrame.length) {
-            throw new FrameRejectedException(l.peer, self, "oversized frame of " + length + " bytes");
+    private void onConnectFrame(Link l, DirectBuffer buffer, int offset, int length, int imageSession) {
+        if (!LinkHandshake.isHandshakeFrame(buffer, offset, length)) {
+            dropForeign(l, imageSession);
+            return;
         }
-        int payload = l.rx.payloadLength(length);
-        if (payload < 0) {
-            throw new FrameRejectedException(l.peer, self, "truncated frame of " + length + " bytes");
+        if (l.handshake.onFrame(buffer, offset, length)) {
+            l.pinnedSession = imageSession;
+            l.linkHash = l.handshake.linkHash();
+            l.tx = ctx.trustedNetwork() ? LinkCipher.trusted(self, l.peer)
+                    : LinkCipher.keyed(self, l.peer, l.handshake.sendCipher(), l.linkHash);
+            l.rx = ctx.trustedNetwork() ? LinkCipher.trusted(l.peer, self)
+                    : LinkCipher.keyed(l.peer, self, l.handshake.receiveCipher(), l.linkHash);
+            l.receiver = new LinkReceiver(self, l.peer, l.rx, ctx.chunkLength(), ctx.maxMessageLength());
+            l.established = true;
         }
-        byte[] frame = buffer.byteArray();
-        int frameOffset;
-        FrameHeader h = l.rxHeader;
-        if (frame != null && buffer.wrapAdjustment() >= 0) {
-            frameOffset = buffer.wrapAdjustment() + offset;
-            h.wrap(frame, frameOffset, length);
-        } else {
-            buffer.getBytes(offset, l.rxFrame, 0, length);
-            frame = l.rxFrame;
-            frameOffset = 0;
-            h.wrap(frame);
-        }
-        int tagLength = h.tagLength();
-        int messageLength = h.messageLength();
-        if (h.type() != FrameHeader.TYPE_DATA || tagLength < 0 || tagLength > FrameHeader.MAX_TAG_BYTES
-                || messageLength < 0 || messageLength > ctx.maxMessageLength()) {
-            throw new FrameRejectedException(l.peer, self, "malformed header (sequence " + h.sequence() + ")");
-        }
-        Inbox.Message m = l.inbox.partial();
-        if (m == null) {
-            if (h.chunkIndex() != 0) {
-                throw new FrameRejectedException(l.peer, self, "chunk " + h.chunkIndex() + " starts a message");
-            }
-            String tag = l.lastRxTag;
-            if (!h.tagEquals(l.lastRxTagBytes)) {
-                tag = h.tagString();
-                l.lastRxTag = tag;
-                l.lastRxTagBytes = tag.getBytes(StandardCharsets.UTF_8);
-            }
-            m = l.inbox.start(tag, h.stamp(), messageLength);
-        } else if (h.chunkIndex() != m.nextChunk || messageLength != m.length || h.stamp() != m.stamp) {
-            throw new FrameRejectedException(l.peer, self, "chunk " + h.chunkIndex() + " of a " + messageLength
-                    + "-byte message, expected chunk " + m.nextChunk + " of '" + m.tag + "' (" + m.length
-                    + " bytes): truncated message");
-        }
-        if (payload > m.length - m.filled) {
-            throw new FrameRejectedException(l.peer, self, "frame overruns message '" + m.tag + "'");
-        }
-        int n = l.rx.open(frame, frameOffset, length, h, m.data, m.filled);
-        m.filled += n;
-        m.nextChunk++;
-        l.lastFrameNanos = System.nanoTime();
-        if (m.filled == m.length) {
-            l.inbox.finish();
+    }
+
+    private void dropForeign(Link l, int imageSession) {
+        l.foreignFrames++;
+        if (!l.foreignWarned) {
+            l.foreignWarned = true;
+            LOG.log(System.Logger.Level.WARNING, "link party " + l.peer + " -> party " + self + ": dropping frames"
+                    + " from a stream image (Aeron session " + imageSession + ") the handshake did not authenticate"
+                    + " (another publisher on this party's channel)");
         }
     }
 
@@ -596,19 +812,22 @@ public final class AeronTransport implements Transport {
     private Inbox.Message await(Link l, String tag, long expectedBytes) {
         long start = System.nanoTime();
         idle.reset();
+        l.receiver.expect(tag, expectedBytes);
         try {
             while (true) {
-                Inbox.Message h = l.inbox.head();
+                Inbox.Message h = l.receiver.inbox().head();
                 if (h != null) {
                     if (!h.tag.equals(tag)) {
                         throw new TagMismatchException(self, l.peer, tag, h.tag);
                     }
+                    if (h.length != expectedBytes) {
+                        throw new TransportException("party " + self + ": message '" + tag + "' from party "
+                                + l.peer + " has " + h.length + " bytes, expected " + expectedBytes);
+                    }
                     if (h.complete()) {
-                        if (h.length != expectedBytes) {
-                            throw new TransportException("party " + self + ": message '" + tag + "' from party "
-                                    + l.peer + " has " + h.length + " bytes, expected " + expectedBytes);
+                        if (counting) {
+                            stats.onReceive(tag, h.length, h.stamp);
                         }
-                        stats.onReceive(tag, h.length, h.stamp);
                         return h;
                     }
                 }
@@ -616,18 +835,13 @@ public final class AeronTransport implements Transport {
                     idle.reset();
                     continue;
                 }
-                long now = System.nanoTime();
-                if (!l.subscription.isConnected()) {
-                    throw new PeerFailureException(self, l.peer, tag, "link lost (peer closed or crashed)");
-                }
-                if (now - Math.max(start, l.lastFrameNanos) > peerTimeoutNs) {
-                    throw new PeerFailureException(self, l.peer, tag, "no frame within "
-                            + ctx.peerTimeout().toMillis() + " ms");
-                }
+                checkAlive(l, tag, start, System.nanoTime());
                 idle.idle();
             }
         } catch (TransportException e) {
             throw fail(e);
+        } finally {
+            l.receiver.expect(null, -1);
         }
     }
 
@@ -637,7 +851,7 @@ public final class AeronTransport implements Transport {
         Inbox.Message m = await(l, tag, (long) length * Long.BYTES);
         m.longs.clear();
         m.longs.get(dst, offset, length);
-        l.inbox.consumed(m);
+        l.receiver.inbox().consumed(m);
     }
 
     @Override
@@ -645,7 +859,25 @@ public final class AeronTransport implements Transport {
         Link l = link(peer, tag);
         Inbox.Message m = await(l, tag, dst.remaining());
         dst.put(m.data, 0, m.length);
-        l.inbox.consumed(m);
+        l.receiver.inbox().consumed(m);
+    }
+
+    private void closeLinks() {
+        if (linksClosed) {
+            return;
+        }
+        linksClosed = true;
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        for (Link l : links) {
+            if (l != null) {
+                l.publication.close();
+                l.subscription.close();
+                l.heartbeat.publication.close();
+                l.heartbeat.subscription.close();
+            }
+        }
     }
 
     @Override
@@ -654,12 +886,7 @@ public final class AeronTransport implements Transport {
             return;
         }
         closed = true;
-        for (Link l : links) {
-            if (l != null) {
-                l.publication.close();
-                l.subscription.close();
-            }
-        }
+        closeLinks();
         if (driverAcquired) {
             driverAcquired = false;
             SharedMediaDriver.release();

@@ -20,6 +20,7 @@ public final class InProcessNetwork implements AutoCloseable {
     private final BlockingQueue<Message>[][] queues;
     private final Party[] parties = new Party[3];
     private final Duration timeout;
+    private final byte[] sessionId = new byte[32];
     private volatile boolean closed;
 
     @SuppressWarnings("unchecked")
@@ -34,6 +35,7 @@ public final class InProcessNetwork implements AutoCloseable {
         for (int i = 0; i < 3; i++) {
             parties[i] = new Party(i);
         }
+        new java.security.SecureRandom().nextBytes(sessionId);
     }
 
     public InProcessNetwork() {
@@ -130,6 +132,18 @@ public final class InProcessNetwork implements AutoCloseable {
         @Override
         public TrafficStats stats() {
             return stats;
+        }
+
+        /** A random id drawn when the network was made, common to its three parties. */
+        @Override
+        public byte[] sessionId() {
+            return sessionId.clone();
+        }
+
+        /** In-memory links: nothing is encrypted or authenticated. */
+        @Override
+        public boolean linksProtected() {
+            return false;
         }
 
         @Override

@@ -38,6 +38,8 @@ final class Inbox {
         }
     }
 
+    /** Bytes of message buffers allocated so far (for tests of the receive path's allocation bound). */
+    private long allocated;
     private final ArrayDeque<Message> queue = new ArrayDeque<>();
     private final ArrayDeque<Message> free = new ArrayDeque<>();
     private Message partial;
@@ -58,9 +60,15 @@ final class Inbox {
         if (m == null) {
             m = new Message();
         }
+        int before = m.data.length;
         m.reset(tag, stamp, length);
+        allocated += m.data.length - before;
         partial = m;
         return m;
+    }
+
+    long allocatedBytes() {
+        return allocated;
     }
 
     /** Called when the partial message got its last chunk. */

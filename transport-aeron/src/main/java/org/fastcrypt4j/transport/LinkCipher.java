@@ -1,99 +1,92 @@
 package org.fastcrypt4j.transport;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.util.Arrays;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.KeyAgreement;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.fastcrypt4j.transport.noise.CipherState;
+import org.fastcrypt4j.transport.noise.NoiseException;
 
 /**
- * Protection of one direction of one link ({@code from -> to}): AES-256-GCM with a key derived from the
- * X25519 shared secret of the two parties by HKDF-SHA256 (RFC 5869: extract with a fixed salt, expand with
- * the info {@code "fastcrypt4j link <from>-><to>"}, so each direction has its own key), a 96-bit nonce made
- * of the direction and the frame's 64-bit sequence number, and the frame header as additional data.
+ * Protection of the data frames of one direction of one link ({@code from -> to}) with the traffic key that
+ * the link's Noise KK handshake gave this direction ({@link LinkHandshake}): AES-256-GCM through a Noise
+ * {@link CipherState} with explicit nonces (Noise rev. 34, sections 5.1 {@code SetNonce} and 11.4), the
+ * link's handshake hash and the frame header as additional data.
  *
- * <p>The payload of a frame is sealed in segments of {@link #SEGMENT} bytes, each its own GCM message with
- * its own 16-byte tag ({@code [header][ct_0][tag_0][ct_1][tag_1]...}), the segment index in the nonce and the
- * header as additional data of every segment, encrypted from a separate buffer. Why: on the development
- * machines (JDK 17 and 25, AMD EPYC with AVX2) the JDK's AES-GCM ran at about 40 MB/s on 1 MiB
- * {@code doFinal} calls and at about 50 MB/s when input and output overlap (in-place sealing), but at
- * 1.2-1.7 GB/s per direction on 8 KiB segments from a separate buffer (seal plus open of 1 MiB in 0.6-0.9 ms
- * each); OpenSSL on the same CPU does 2.3 GB/s. The extra tags cost 0.2% of the bytes on the wire.
+ * <p>The payload of a frame is sealed in segments of {@link #SEGMENT} bytes, each its own AEAD message with
+ * its own 16-byte tag ({@code [header][ct_0][tag_0][ct_1][tag_1]...}). Segment {@code i} of the frame with
+ * sequence number {@code seq} is sealed under the 64-bit Noise nonce {@code n = seq * 2^16 + i}: distinct for
+ * every (frame, segment) because a frame holds at most 2^16 segments ({@link AeronTransport.Context#conclude}
+ * checks it) and {@code seq} stays below {@link #MAX_SEQUENCE} = 2^47, far from 2^63 where the heartbeat nonces
+ * of {@link Heartbeats} start. A direction refuses to seal a frame past that limit (a link would need 2^47
+ * frames, 128 PiB at 1 MiB per frame); nonces therefore never repeat under a key, and since every connection
+ * gets fresh keys from its handshake, nonces never repeat across sessions either.
+ *
+ * <p>Why segments: on the development machines (JDK 17 and 25, AMD EPYC with AVX2) the JDK's AES-GCM ran at
+ * about 40 MB/s on 1 MiB calls and about 50 MB/s when input and output overlap, but at 1.2-1.7 GB/s per
+ * direction on 8 KiB segments from a separate buffer. The extra tags cost 0.2% of the bytes on the wire.
  *
  * <p>The receiver accepts only the next sequence number, so a replayed, reordered or dropped frame is
- * rejected; a forged, truncated or re-ordered-segment frame fails GCM authentication. Either way
- * {@link FrameRejectedException} names the link. With {@code protect == false} (the trusted-network option) sequence numbers are still
- * checked but nothing is encrypted or authenticated.
+ * rejected; a forged, truncated or segment-swapped frame fails authentication; a frame of another session
+ * fails authentication because that session had other keys and another handshake hash. Either way
+ * {@link FrameRejectedException} names the link, and the state of the direction is unchanged. The transport
+ * then fails the session closed (see {@link AeronTransport}). With {@link #trusted} (the trusted-network
+ * option) sequence numbers are still checked but nothing is encrypted or authenticated.
  */
 final class LinkCipher {
-    /** Plaintext bytes per GCM segment of a frame. */
+    /** Plaintext bytes per AEAD segment of a frame. */
     static final int SEGMENT = 8192;
-
-    private static final byte[] SALT = "fastcrypt4j-x25519-hkdf-salt-v1".getBytes(StandardCharsets.US_ASCII);
+    /** Most segments of one frame: the low 16 bits of the nonce. */
+    static final int MAX_SEGMENTS = 1 << 16;
+    /** Data-frame sequence numbers stay below 2^47 (nonce = seq * 2^16 + segment &lt; 2^63). */
+    static final long MAX_SEQUENCE = 1L << 47;
 
     private final int from;
     private final int to;
-    private final boolean protect;
-    private final Cipher cipher;
-    private final SecretKeySpec key;
-    private final byte[] nonce = new byte[12];
+    private final CipherState cipher;
+    private final byte[] linkHash;
     private final byte[] segment = new byte[SEGMENT];
     private long sequence;
 
-    private LinkCipher(int from, int to, byte[] keyBytes) {
+    private LinkCipher(int from, int to, CipherState cipher, byte[] linkHash) {
         this.from = from;
         this.to = to;
-        this.protect = keyBytes != null;
-        try {
-            this.cipher = protect ? Cipher.getInstance("AES/GCM/NoPadding") : null;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES/GCM unavailable", e);
-        }
-        this.key = protect ? new SecretKeySpec(keyBytes, "AES") : null;
-        if (keyBytes != null) {
-            Arrays.fill(keyBytes, (byte) 0);
-        }
-        nonce[0] = (byte) from;
-        nonce[1] = (byte) to;
+        this.cipher = cipher;
+        this.linkHash = linkHash == null ? new byte[0] : linkHash.clone();
     }
 
     /** An unprotected direction (trusted network): sequence numbers only. */
     static LinkCipher trusted(int from, int to) {
-        return new LinkCipher(from, to, null);
+        return new LinkCipher(from, to, null, null);
+    }
+
+    /** The protected direction {@code from -> to} with its handshake traffic key and the link's handshake hash. */
+    static LinkCipher keyed(int from, int to, CipherState cipher, byte[] linkHash) {
+        warmUpOnce();
+        return new LinkCipher(from, to, cipher, linkHash);
     }
 
     /** Set once the JIT warm-up of AES-GCM has been started in this JVM. */
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
     /** Small seal/open pairs run by the warm-up: enough calls for C2 to compile GHASH's intrinsic. */
     static final int WARM_UP_CALLS = 20_000;
 
     /**
      * Starts, once per JVM, a background thread that seals and opens {@link #WARM_UP_CALLS} 64-byte payloads
-     * under a throw-away key. HotSpot uses its GHASH and AES-CTR intrinsics only in C2-compiled methods, which
-     * takes thousands of calls; until then an 8 KiB segment goes through Java loops at a fraction of the speed.
-     * Measured (JDK 17, 2 cores): sealing and opening the first 64 MiB in 1 MiB frames took 1025 ms on a cold JVM,
-     * 226 ms when the warm-up had run for 200 ms, 113-117 ms after 500 ms or more (steady state 97-111 ms). The
-     * links' connection set-up usually covers that time. It uses a random key of its own; no link key or payload
-     * is involved.
+     * under a throw-away random key. HotSpot uses its GHASH and AES-CTR intrinsics only in C2-compiled methods,
+     * which takes thousands of calls; until then an 8 KiB segment goes through Java loops at a fraction of the
+     * speed. Measured (JDK 17, 2 cores): sealing and opening the first 64 MiB in 1 MiB frames took 1025 ms on a
+     * cold JVM and 113-117 ms once the warm-up had run for 500 ms. No link key or payload is involved.
      */
-    private static void warmUpOnce() {
+    static void warmUpOnce() {
         if (!WARMED.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
             byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            LinkCipher tx = new LinkCipher(0, 1, key.clone());
-            LinkCipher rx = new LinkCipher(0, 1, key);
+            new SecureRandom().nextBytes(key);
+            LinkCipher tx = new LinkCipher(0, 1, new CipherState(key), null);
+            LinkCipher rx = new LinkCipher(0, 1, new CipherState(key), null);
+            java.util.Arrays.fill(key, (byte) 0);
             byte[] frame = new byte[FrameHeader.LENGTH + 64 + FrameHeader.GCM_TAG_BYTES];
             byte[] dst = new byte[64];
             FrameHeader h = new FrameHeader().wrap(frame);
@@ -108,47 +101,13 @@ final class LinkCipher {
         t.start();
     }
 
-    /** The protected direction {@code from -> to}, keyed from one side's private key and the other's public key. */
-    static LinkCipher protectedLink(int from, int to, PrivateKey mine, PublicKey theirs) {
-        warmUpOnce();
-        try {
-            KeyAgreement ka = KeyAgreement.getInstance("X25519");
-            ka.init(mine);
-            ka.doPhase(theirs, true);
-            byte[] shared = ka.generateSecret();
-            byte[] k = hkdf(shared, ("fastcrypt4j link " + from + "->" + to).getBytes(StandardCharsets.US_ASCII));
-            Arrays.fill(shared, (byte) 0);
-            return new LinkCipher(from, to, k);
-        } catch (InvalidKeyException e) {
-            throw new TransportException("link party " + from + " -> party " + to + ": invalid X25519 key", e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("X25519 unavailable", e);
-        }
-    }
-
-    /** HKDF-SHA256 with a 32-byte output (one expand block). */
-    static byte[] hkdf(byte[] ikm, byte[] info) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SALT, "HmacSHA256"));
-            byte[] prk = mac.doFinal(ikm);
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            Arrays.fill(prk, (byte) 0);
-            mac.update(info);
-            mac.update((byte) 1);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
     boolean isProtected() {
-        return protect;
+        return cipher != null;
     }
 
     /** Bytes a payload of {@code payloadLength} bytes grows by when sealed: one tag per segment (at least one). */
     int overhead(int payloadLength) {
-        return protect ? segments(payloadLength) * FrameHeader.GCM_TAG_BYTES : 0;
+        return cipher != null ? segments(payloadLength) * FrameHeader.GCM_TAG_BYTES : 0;
     }
 
     /** The largest {@link #overhead(int)} of a payload of at most {@code maxPayload} bytes, for either mode. */
@@ -156,14 +115,17 @@ final class LinkCipher {
         return segments(maxPayload) * FrameHeader.GCM_TAG_BYTES;
     }
 
-    private static int segments(int payloadLength) {
+    static int segments(int payloadLength) {
         return Math.max(1, (payloadLength + SEGMENT - 1) / SEGMENT);
     }
 
     /** The payload length of a sealed frame of {@code frameLength} bytes, or -1 if no payload seals to it. */
     int payloadLength(int frameLength) {
         int body = frameLength - FrameHeader.LENGTH;
-        if (!protect) {
+        if (body < 0) {
+            return -1;
+        }
+        if (cipher == null) {
             return body;
         }
         int block = SEGMENT + FrameHeader.GCM_TAG_BYTES;
@@ -185,28 +147,27 @@ final class LinkCipher {
      * payload of {@code payloadLength} bytes follows; returns the frame length.
      */
     int seal(byte[] frame, int payloadLength) {
+        if (sequence >= MAX_SEQUENCE) {
+            throw new TransportException("link party " + from + " -> party " + to + ": " + MAX_SEQUENCE
+                    + " frames sent under one traffic key; refusing to reuse nonces (reconnect for fresh keys)");
+        }
         long seq = sequence++;
-        if (!protect) {
+        if (cipher == null) {
             return FrameHeader.LENGTH + payloadLength;
         }
-        try {
-            // Back to front: segment i moves from HEADER + i*S to HEADER + i*(S + tag), never over a segment
-            // that is still to be sealed.
-            int n = segments(payloadLength);
-            for (int i = n - 1; i >= 0; i--) {
-                int from = FrameHeader.LENGTH + i * SEGMENT;
-                int len = Math.min(SEGMENT, payloadLength - i * SEGMENT);
-                int to = FrameHeader.LENGTH + i * (SEGMENT + FrameHeader.GCM_TAG_BYTES);
-                // the JDK's GCM takes a slow path (about 50 MB/s) when input and output overlap: copy first
-                System.arraycopy(frame, from, segment, 0, len);
-                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq, i)));
-                cipher.updateAAD(frame, 0, FrameHeader.LENGTH);
-                cipher.doFinal(segment, 0, len, frame, to);
-            }
-            return FrameHeader.LENGTH + payloadLength + n * FrameHeader.GCM_TAG_BYTES;
-        } catch (GeneralSecurityException e) {
-            throw new TransportException("link party " + from + " -> party " + to + ": encryption failed", e);
+        // Back to front: segment i moves from HEADER + i*S to HEADER + i*(S + tag), never over a segment that is
+        // still to be sealed.
+        int n = segments(payloadLength);
+        for (int i = n - 1; i >= 0; i--) {
+            int src = FrameHeader.LENGTH + i * SEGMENT;
+            int len = Math.min(SEGMENT, payloadLength - i * SEGMENT);
+            int dst = FrameHeader.LENGTH + i * (SEGMENT + FrameHeader.GCM_TAG_BYTES);
+            // the JDK's GCM takes a slow path (about 50 MB/s) when input and output overlap: copy first
+            System.arraycopy(frame, src, segment, 0, len);
+            cipher.encrypt(nonce(seq, i), linkHash, 0, linkHash.length, frame, 0, FrameHeader.LENGTH,
+                    segment, 0, len, frame, dst);
         }
+        return FrameHeader.LENGTH + payloadLength + n * FrameHeader.GCM_TAG_BYTES;
     }
 
     /**
@@ -232,21 +193,18 @@ final class LinkCipher {
             throw new FrameRejectedException(from, to, "frame carries " + payload + " payload bytes, header says "
                     + header.chunkLength() + " (truncated frame)");
         }
-        if (protect) {
+        if (cipher != null) {
             try {
                 int n = segments(payload);
                 for (int i = 0; i < n; i++) {
                     int len = Math.min(SEGMENT, payload - i * SEGMENT);
                     int src = frameOffset + FrameHeader.LENGTH + i * (SEGMENT + FrameHeader.GCM_TAG_BYTES);
-                    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce(seq, i)));
-                    cipher.updateAAD(frame, frameOffset, FrameHeader.LENGTH);
-                    cipher.doFinal(frame, src, len + FrameHeader.GCM_TAG_BYTES, dst, dstOffset + i * SEGMENT);
+                    cipher.decrypt(nonce(seq, i), linkHash, 0, linkHash.length, frame, frameOffset,
+                            FrameHeader.LENGTH, frame, src, len + FrameHeader.GCM_TAG_BYTES, dst, dstOffset + i * SEGMENT);
                 }
-            } catch (AEADBadTagException e) {
-                throw new FrameRejectedException(from, to, "authentication failed (forged, corrupted or truncated"
-                        + " frame, sequence " + seq + ")");
-            } catch (GeneralSecurityException e) {
-                throw new FrameRejectedException(from, to, "decryption failed: " + e.getMessage());
+            } catch (NoiseException e) {
+                throw new FrameRejectedException(from, to, "authentication failed (forged, corrupted, truncated or"
+                        + " foreign-session frame, sequence " + seq + ")");
             }
         } else {
             System.arraycopy(frame, frameOffset + FrameHeader.LENGTH, dst, dstOffset, payload);
@@ -255,13 +213,8 @@ final class LinkCipher {
         return payload;
     }
 
-    /** Nonce of segment {@code segment} of frame {@code seq}: from, to, the segment index (16 bits), seq (64 bits). */
-    private byte[] nonce(long seq, int segment) {
-        nonce[2] = (byte) segment;
-        nonce[3] = (byte) (segment >>> 8);
-        for (int i = 0; i < 8; i++) {
-            nonce[4 + i] = (byte) (seq >>> (8 * i));
-        }
-        return nonce;
+    /** Noise nonce of segment {@code segment} of data frame {@code seq}. */
+    static long nonce(long seq, int segment) {
+        return (seq << 16) | segment;
     }
 }

@@ -49,14 +49,17 @@ public final class LocalParties implements AutoCloseable {
                 new PartiesConfig.Party(0, host, ports[0], keys[0].getPublic()),
                 new PartiesConfig.Party(1, host, ports[1], keys[1].getPublic()),
                 new PartiesConfig.Party(2, host, ports[2], keys[2].getPublic()));
-        ctx.streamIdBase(AeronTransport.Context.DEFAULT_STREAM_ID_BASE + 16 * INSTANCES.incrementAndGet());
+        ctx.streamIdBase(AeronTransport.Context.DEFAULT_STREAM_ID_BASE
+                + 2 * AeronTransport.Context.STREAM_IDS_PER_GROUP * INSTANCES.incrementAndGet());
         try {
             for (int i = 0; i < 3; i++) {
                 parties[i] = new AeronTransport(config, i, keys[i], ctx);
             }
-            for (AeronTransport t : parties) {
-                t.awaitConnected();
-            }
+            // the handshakes and the session-id agreement need all three parties at once
+            run(t -> {
+                ((AeronTransport) t).awaitConnected();
+                return null;
+            });
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -95,6 +98,11 @@ public final class LocalParties implements AutoCloseable {
     }
 
     public Transport party(int id) {
+        return parties[id];
+    }
+
+    /** The Aeron transport of party {@code id} (for its link statistics). */
+    public AeronTransport aeron(int id) {
         return parties[id];
     }
 

@@ -85,6 +85,20 @@ public interface Transport extends AutoCloseable {
         receive(fromPeer, tag, dst);
     }
 
+    /**
+     * The 32-byte id of this connection of the three parties, the same at all three: for {@link AeronTransport}
+     * the SHA-256 of the three links' handshake hashes, fresh for every connection. Protocol code binds its key
+     * agreement to it, so that messages of another session are rejected.
+     */
+    byte[] sessionId();
+
+    /**
+     * True when every frame is encrypted and authenticated under keys that this connection's handshakes
+     * agreed with the peers' pinned static keys. False for a trusted network or in-process links, over which
+     * secrets (PRG keys, shares) would travel in the clear.
+     */
+    boolean linksProtected();
+
     /** Traffic counters of this party. */
     TrafficStats stats();
 

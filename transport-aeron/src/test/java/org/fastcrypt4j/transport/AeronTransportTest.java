@@ -163,18 +163,24 @@ class AeronTransportTest {
         }
     }
 
-    /** A peer that stops answering, then one that closes (crashes): detected, naming peer and step. */
+    /**
+     * A peer that is alive (heartbeats) but never sends what is awaited is reported after the progress timeout;
+     * one that closes (crashes) at once. Both name the peer and the step.
+     */
     @ParameterizedTest
     @EnumSource(AeronTransport.Context.Channel.class)
-    void silentAndLostPeersDetected(AeronTransport.Context.Channel channel) {
-        Duration bound = Duration.ofSeconds(2);
-        try (LocalParties net = open(channel, new AeronTransport.Context().peerTimeout(bound))) {
-            PeerFailureException silent = assertTimeoutPreemptively(bound.plusSeconds(20), () ->
+    void stalledAndLostPeersDetected(AeronTransport.Context.Channel channel) {
+        Duration progress = Duration.ofSeconds(3);
+        try (LocalParties net = open(channel, new AeronTransport.Context().progressTimeout(progress))) {
+            long t0 = System.nanoTime();
+            PeerFailureException stalled = assertTimeoutPreemptively(progress.plusSeconds(20), () ->
                     assertThrows(PeerFailureException.class, () -> net.party(0).receive(2, "step/silent", new long[4])));
-            assertEquals(2, silent.peer());
-            assertTrue(silent.getMessage().contains("step/silent"), silent.getMessage());
+            assertTrue(System.nanoTime() - t0 >= progress.toNanos(), "reported before the progress timeout");
+            assertEquals(2, stalled.peer());
+            assertTrue(stalled.getMessage().contains("step/silent") && stalled.getMessage().contains("progress"),
+                    stalled.getMessage());
             net.party(1).close();
-            PeerFailureException lost = assertTimeoutPreemptively(bound.plusSeconds(20), () ->
+            PeerFailureException lost = assertTimeoutPreemptively(Duration.ofSeconds(20), () ->
                     assertThrows(PeerFailureException.class, () -> net.party(2).receive(1, "step/lost", new long[4])));
             assertEquals(1, lost.peer());
             assertTrue(lost.getMessage().contains("step/lost"), lost.getMessage());

@@ -32,8 +32,9 @@ class LinkCipherTest {
 
     @Test
     void roundTripForgeryReplayTruncation() {
-        LinkCipher tx = LinkCipher.protectedLink(0, 1, a.getPrivate(), b.getPublic());
-        LinkCipher rx = LinkCipher.protectedLink(0, 1, b.getPrivate(), a.getPublic());
+        LinkCipher[] d = Handshakes.direction01(Handshakes.run(a, b));
+        LinkCipher tx = d[0];
+        LinkCipher rx = d[1];
         byte[] p = new byte[1000];
         new SplittableRandom(seed).nextBytes(p);
         int[] len = new int[1];
@@ -69,8 +70,9 @@ class LinkCipherTest {
 
     @Test
     void multiSegmentFramesRoundTripAndResistSegmentSwapsAndCuts() {
-        LinkCipher tx = LinkCipher.protectedLink(0, 1, a.getPrivate(), b.getPublic());
-        LinkCipher rx = LinkCipher.protectedLink(0, 1, b.getPrivate(), a.getPublic());
+        LinkCipher[] d = Handshakes.direction01(Handshakes.run(a, b));
+        LinkCipher tx = d[0];
+        LinkCipher rx = d[1];
         int seg = LinkCipher.SEGMENT;
         int block = seg + FrameHeader.GCM_TAG_BYTES;
         SplittableRandom r = new SplittableRandom(seed);
@@ -101,15 +103,66 @@ class LinkCipherTest {
     }
 
     @Test
-    void wrongKeyOrDirectionRejected() {
-        LinkCipher tx = LinkCipher.protectedLink(0, 1, a.getPrivate(), b.getPublic());
-        LinkCipher otherDirection = LinkCipher.protectedLink(1, 0, b.getPrivate(), a.getPublic());
-        KeyPair mallory = PartyKeys.generate();
-        LinkCipher wrongKey = LinkCipher.protectedLink(0, 1, mallory.getPrivate(), a.getPublic());
+    void otherDirectionRejected() {
+        LinkHandshake[] h = Handshakes.run(a, b);
+        LinkCipher tx = Handshakes.direction01(h)[0];
+        LinkCipher otherDirection = LinkCipher.keyed(1, 0, h[0].receiveCipher(), h[0].linkHash());
         int[] len = new int[1];
         byte[] f = frame(tx, new byte[64], len);
         assertThrows(FrameRejectedException.class, () -> open(otherDirection, f.clone(), len[0], new byte[64]));
-        assertThrows(FrameRejectedException.class, () -> open(wrongKey, f.clone(), len[0], new byte[64]));
+    }
+
+    /**
+     * Two connections between the same key files get different handshake hashes and traffic keys: the same
+     * plaintext frame seals to different bytes, and a frame captured in session 1 is rejected in session 2,
+     * naming the link.
+     */
+    @Test
+    void sessionsBetweenTheSameKeysShareNoKeyAndRejectEachOthersFrames() {
+        LinkHandshake[] s1 = Handshakes.run(a, b);
+        LinkHandshake[] s2 = Handshakes.run(a, b);
+        assertTrue(!Arrays.equals(s1[0].linkHash(), s2[0].linkHash()), "handshake hashes differ");
+        assertArrayEquals(s1[0].linkHash(), s1[1].linkHash(), "both ends agree on the handshake hash");
+        LinkCipher[] d1 = Handshakes.direction01(s1);
+        LinkCipher[] d2 = Handshakes.direction01(s2);
+        byte[] p = new byte[3000];
+        new SplittableRandom(seed).nextBytes(p);
+        int[] len1 = new int[1];
+        int[] len2 = new int[1];
+        byte[] f1 = frame(d1[0], p, len1);
+        byte[] f2 = frame(d2[0], p, len2);
+        assertEquals(len1[0], len2[0]);
+        assertTrue(!Arrays.equals(Arrays.copyOfRange(f1, FrameHeader.LENGTH, len1[0]),
+                Arrays.copyOfRange(f2, FrameHeader.LENGTH, len2[0])), "same plaintext, same sequence number, other key");
+        FrameRejectedException e = assertThrows(FrameRejectedException.class,
+                () -> open(d2[1], f1.clone(), len1[0], new byte[3000]), "session-1 frame injected into session 2");
+        assertTrue(e.getMessage().contains("party 0 -> party 1") && e.getMessage().contains("authentication"),
+                e.getMessage());
+        assertEquals(3000, open(d2[1], f2, len2[0], new byte[3000]), "session 2 goes on after the rejection");
+    }
+
+    /** A wrong static key pinned on either side fails the handshake, naming the peer, and completes nothing. */
+    @Test
+    void wrongPinnedKeyFailsTheHandshakeNamingThePeer() {
+        KeyPair mallory = PartyKeys.generate();
+        LinkHandshake[] h = Handshakes.run(a, mallory.getPublic(), b, a.getPublic());
+        assertTrue(!h[0].isComplete() && !h[1].isComplete());
+        assertTrue(h[1].failure().contains("party 1") && h[1].failure().contains("from party 0"), h[1].failure());
+        assertTrue(h[0].failure().contains("party 1 rejected"), h[0].failure());
+        LinkHandshake[] h2 = Handshakes.run(a, b.getPublic(), b, mallory.getPublic());
+        assertTrue(!h2[1].isComplete() && h2[1].failure().contains("from party 0"), String.valueOf(h2[1].failure()));
+        // mallory holding her own key cannot pose as party 0 to party 1
+        LinkHandshake[] h3 = Handshakes.run(mallory, b.getPublic(), b, a.getPublic());
+        assertTrue(!h3[1].isComplete(), "impostor accepted");
+    }
+
+    /** Nonces: segment i of frame seq is n = seq * 2^16 + i, below the heartbeat range 2^63. */
+    @Test
+    void nonceLayoutNeverCollides() {
+        assertEquals(0x1_0002L, LinkCipher.nonce(1, 2));
+        long last = LinkCipher.nonce(LinkCipher.MAX_SEQUENCE - 1, LinkCipher.MAX_SEGMENTS - 1);
+        assertTrue(last > 0 && Long.compareUnsigned(last, Heartbeats.NONCE_BASE) < 0, Long.toHexString(last));
+        assertTrue(LinkCipher.segments(new AeronTransport.Context().conclude().chunkLength()) <= LinkCipher.MAX_SEGMENTS);
     }
 
     @Test

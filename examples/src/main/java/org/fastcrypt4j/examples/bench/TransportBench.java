@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * doing the same rotation in the same run. Prints one JSON line per configuration: {@code mb_per_s} is
  * MiB moved per party per second (median of {@code --reps} rotations after one warm-up), {@code ratio} is
  * against the TCP baseline, and protected lines also give {@code protection_ratio} (protected / unprotected
- * on the same channel).
+ * on the same channel). {@code connect_ms} is the time to connect the three parties: for protected links the
+ * Noise KK handshakes and the session-id agreement included.
  */
 @Command(name = "transport", mixinStandardHelpOptions = true,
         description = "Rotating 3-party exchange over Aeron IPC/UDP (protected and not) against a TCP baseline.")
@@ -58,11 +59,15 @@ public final class TransportBench implements Callable<Integer> {
         int longs = mib * 1024 * 1024 / Long.BYTES;
         AeronTransport.Context.Channel[] channels = AeronTransport.Context.Channel.values();
         LocalParties[] nets = new LocalParties[2 * channels.length];
+        double[] connectMs = new double[nets.length];
         double[][] secs = new double[nets.length + 1][reps];
         try (TcpRing tcp = new TcpRing(longs * Long.BYTES)) {
             for (int c = 0; c < channels.length; c++) {
-                nets[2 * c] = open(channels[c], true);
-                nets[2 * c + 1] = open(channels[c], false);
+                for (int k = 0; k < 2; k++) {
+                    long t0 = System.nanoTime();
+                    nets[2 * c + k] = open(channels[c], k == 0);
+                    connectMs[2 * c + k] = (System.nanoTime() - t0) / 1e6;
+                }
             }
             long[][] src = new long[3][longs];
             long[][] dst = new long[3][longs];
@@ -86,8 +91,8 @@ public final class TransportBench implements Callable<Integer> {
             for (int c = 0; c < channels.length; c++) {
                 double plain = mibPerSecond(secs[2 * c]);
                 double prot = mibPerSecond(secs[2 * c + 1]);
-                print(channels[c], "none", plain, base, Double.NaN);
-                print(channels[c], "aes-256-gcm", prot, base, prot / plain);
+                print(channels[c], "none", plain, base, Double.NaN, connectMs[2 * c]);
+                print(channels[c], "noise-kk+aes-256-gcm", prot, base, prot / plain, connectMs[2 * c + 1]);
             }
         } finally {
             for (LocalParties n : nets) {
@@ -99,13 +104,14 @@ public final class TransportBench implements Callable<Integer> {
         return 0;
     }
 
-    private void print(AeronTransport.Context.Channel channel, String auth, double mbps, double tcp, double prot) {
+    private void print(AeronTransport.Context.Channel channel, String auth, double mbps, double tcp, double prot,
+            double connectMs) {
         String extra = Double.isNaN(prot) ? "" : String.format(Locale.ROOT, ",\"protection_ratio\":%.3f", prot);
         System.out.printf(Locale.ROOT, "{\"bench\":\"transport\",\"channel\":\"%s\",\"auth\":\"%s\",\"mib_per_party\":%d,"
-                        + "\"driver\":\"%s\",\"mtu\":%d,\"term_length\":%d,\"chunk\":%d,\"mb_per_s\":%.1f,"
-                        + "\"baseline\":\"tcp-loopback\",\"baseline_mb_per_s\":%.1f,\"ratio\":%.3f%s}%n",
-                channel.name().toLowerCase(Locale.ROOT), auth, mib, threading, mtu, termLength, chunk, mbps, tcp,
-                mbps / tcp, extra);
+                        + "\"driver\":\"%s\",\"mtu\":%d,\"term_length\":%d,\"chunk\":%d,\"connect_ms\":%.1f,"
+                        + "\"mb_per_s\":%.1f,\"baseline\":\"tcp-loopback\",\"baseline_mb_per_s\":%.1f,\"ratio\":%.3f%s}%n",
+                channel.name().toLowerCase(Locale.ROOT), auth, mib, threading, mtu, termLength, chunk, connectMs, mbps,
+                tcp, mbps / tcp, extra);
     }
 
     private LocalParties open(AeronTransport.Context.Channel channel, boolean trusted) {
