@@ -13,7 +13,7 @@ import org.fastcrypt4j.ring.RingTensor;
  *
  * <p>Forward: the window sums are local ({@link PoolWindows#sumWindows} on each component), then each output
  * is multiplied by the public fixed-point reciprocal enc(1/count) and truncated by f: the rounds and bytes of
- * one standalone truncation ({@link TruncationExact}: 2 rounds) on the output. {@code count} is either the
+ * one standalone truncation ({@link TruncationWrapFree}: 2 rounds) on the output. {@code count} is either the
  * window size {@code KH*KW} (padding counted in the divisor) or the number of window entries inside the input
  * ({@link PoolWindows#validCounts}).
  *

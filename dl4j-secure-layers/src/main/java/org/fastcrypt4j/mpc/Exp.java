@@ -9,7 +9,7 @@ package org.fastcrypt4j.mpc;
  * results below 2^-20 flush to 0. Valid for x &lt;= 0 (as in softmax) or small |x|: x &lt;= -256 makes the
  * base non-positive, and x &gt; ~15 leaves the safe range of the truncation.
  *
- * <p>Cost with the exact truncation: 18 rounds of causal depth ({@link #depthAfter}; 26 if the steps did not
+ * <p>Cost with the wrap-free truncation: 18 rounds of causal depth ({@link #depthAfter}; 26 if the steps did not
  * overlap); bytes per element 10.5 + 8 * 10.5 = 94.5 (P0)
  * and 2.5 + 84 = 86.5 (P1, P2) at f = 20. Opens nothing.
  */
@@ -30,7 +30,7 @@ public final class Exp {
         return y;
     }
 
-    /** Rounds (causal depth) with the session's truncation: 18 with the exact one (see {@link #depthAfter}). */
+    /** Rounds (causal depth) with the session's truncation: 18 with the wrap-free one (see {@link #depthAfter}). */
     public static int expectedRounds(MpcSettings settings) {
         return (int) Truncation.maxDepth(depthAfter(settings, new long[3]));
     }
@@ -48,7 +48,7 @@ public final class Exp {
         return d;
     }
 
-    /** Bytes sent by {@code party} per element with the exact truncation. */
+    /** Bytes sent by {@code party} per element with the wrap-free truncation. */
     public static double expectedBytesPerElement(int party, int f) {
         return standaloneTruncBytes(party, ITERATIONS) + ITERATIONS * (8 + f / 8.0);
     }

@@ -69,6 +69,7 @@ public final class FalconPreprocessing {
     private final SharedBits eta;
     private final ZpShares etaModP;
     private final ZpShares[] muFactors;
+    private boolean used;
 
     private FalconPreprocessing(int n, SharedTensor mask, ZpShares maskBits, SharedBits maskWrapParity,
             SharedBits eta, ZpShares etaModP, ZpShares[] muFactors) {
@@ -79,6 +80,25 @@ public final class FalconPreprocessing {
         this.eta = eta;
         this.etaModP = etaModP;
         this.muFactors = muFactors;
+    }
+
+    /**
+     * Marks this randomness used; a second use is refused, because two openings masked by the same r would
+     * reveal their difference (x + r - (x' + r) = x - x').
+     *
+     * @throws IllegalStateException on the second call
+     */
+    synchronized void consume(int party) {
+        if (used) {
+            throw new IllegalStateException("party " + party + ": Falcon preprocessing for " + n + " elements used a"
+                    + " second time; it is single-use (reuse would open the difference of two masked inputs)");
+        }
+        used = true;
+    }
+
+    /** True once a protocol has consumed this randomness. */
+    public synchronized boolean isUsed() {
+        return used;
     }
 
     /** Number of elements this randomness serves (use it once). */

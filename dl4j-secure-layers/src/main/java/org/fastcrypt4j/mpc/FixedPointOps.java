@@ -8,7 +8,7 @@ import org.fastcrypt4j.ring.RingTensor;
  * Fixed-point products of scale-f sharings, truncated back to scale f in the same rounds: the local
  * product shares z_i of {@link Multiplication#localShare} (ring kernels of {@link RingKernels#current()},
  * zero sharing included) go straight into {@link Truncation#truncateProduct}, which replaces the reshare.
- * With the default exact truncation: 3 rounds and 10.5 bytes per OUTPUT element per party (f = 20);
+ * With the default wrap-free truncation: 3 rounds and 10.5 bytes per OUTPUT element per party (f = 20);
  * with the probabilistic one: 2 rounds, 8/16/8 bytes. {@link #mulAll} truncates several products in one
  * pass (the same rounds as one). Products must stay inside the truncation's safe range
  * |value| &lt; 2^(62 - 2f) (2^22 at f = 20).

@@ -29,8 +29,12 @@ public record MpcSettings(int fractionalBits, MsbKind msb, TruncationKind trunca
 
     /** Which truncation protocol divides products by 2^f. */
     public enum TruncationKind {
-        /** Dealer-free, never a large error inside the safe range (PROTOCOLS.md 3c2). The default. */
-        EXACT,
+        /**
+         * TruncD ({@link TruncationWrapFree}, PROTOCOLS.md 3c2): dealer-free, never a wrap (large) error inside
+         * the safe range, one-unit stochastic rounding whose rounding bit depends on one party's view (stated as
+         * part of the functionality in {@link TruncationWrapFree}). The default.
+         */
+        WRAP_FREE,
         /** ABY3/SecureML local truncation: one round, fails with probability ~|x|/2^64 per element (3a). */
         PROBABILISTIC
     }
@@ -43,9 +47,9 @@ public record MpcSettings(int fractionalBits, MsbKind msb, TruncationKind trunca
         }
     }
 
-    /** f = 20, ABY3-style MSB, exact truncation. */
+    /** f = 20, ABY3-style MSB, wrap-free truncation. */
     public static MpcSettings defaults() {
-        return new MpcSettings(DEFAULT_FRACTIONAL_BITS, MsbKind.ABY3, TruncationKind.EXACT);
+        return new MpcSettings(DEFAULT_FRACTIONAL_BITS, MsbKind.ABY3, TruncationKind.WRAP_FREE);
     }
 
     public MpcSettings withMsb(MsbKind kind) {

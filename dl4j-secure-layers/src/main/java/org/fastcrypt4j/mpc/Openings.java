@@ -3,22 +3,30 @@ package org.fastcrypt4j.mpc;
 import org.fastcrypt4j.ring.RingTensor;
 
 /**
- * The only way protocol code opens a value. Contract: the caller passes a sharing of a value that is
- * masked by fresh randomness unknown to the receivers (a uniform ring mask, a one-time XOR mask, a
- * multiplicative mask), so the opened value reveals nothing about the secret. Each call is recorded in
- * the session's {@link OpeningLog} under the tag's prefix, and tests check those counts against the
- * documented number of openings of every protocol.
+ * The one place where values are opened, package-private so that nothing outside the protocol package can
+ * open a sharing except through the user-facing reveals of {@link Sharing}, which call in here too. Every
+ * call is recorded in the session's {@link OpeningLog} under the tag's prefix ("reveal" for the user-facing
+ * reveals), and tests check those counts against the documented number of openings of every protocol, so an
+ * extra opening shows up as a failing count.
  *
- * <p>Opening to all (PROTOCOLS.md 1.3): P_i sends x_i to P_{i+1}; one round, 8 bytes per element per
- * party. User-facing reveals of results are in {@link Sharing}, not here.
+ * <p>Contract of the {@code openMasked*} methods: the caller passes a sharing of a value that is masked by
+ * fresh randomness unknown to the receivers (a uniform ring mask, a one-time XOR mask, a multiplicative mask),
+ * so the opened value reveals nothing about the secret.
+ *
+ * <p>Opening to all (PROTOCOLS.md 1.3): P_i sends x_i to P_{i+1}; one round, 8 bytes per element per party.
+ * Opening to one party P_j (1.4): P_{j-1} sends the component P_j lacks; one round, 8 bytes per element from
+ * one party.
  */
-public final class Openings {
+final class Openings {
+
+    /** The log prefix of user-facing reveals. */
+    static final String REVEAL = "reveal";
 
     private Openings() {
     }
 
     /** Opens a masked arithmetic sharing to all three parties. */
-    public static RingTensor openMasked(Session s, String tag, SharedTensor masked) {
+    static RingTensor openMasked(Session s, String tag, SharedTensor masked) {
         s.openings().record(tag, masked.length());
         long[] mine = masked.first().toLongArray();
         long[] missing = new long[mine.length];
@@ -32,7 +40,7 @@ public final class Openings {
     }
 
     /** Opens a masked boolean sharing (packed words) to all three parties. */
-    public static long[] openMaskedBits(Session s, String tag, SharedBits masked) {
+    static long[] openMaskedBits(Session s, String tag, SharedBits masked) {
         s.openings().record(tag, masked.bits());
         long[] missing = new long[masked.words()];
         s.transport().exchange(tag, s.next(), masked.first(), s.prev(), missing);
@@ -44,11 +52,69 @@ public final class Openings {
     }
 
     /**
-     * Records an opening done by a protocol with its own message pattern (for example to two parties
-     * only, or of elements of Z_p), so that it is counted like the others. The caller must still obey the
-     * masking contract.
+     * Opens a masked Z_p sharing to all three parties: P_i sends x_i to P_{i+1}. 1 round, 8 * ceil(n / 9) bytes
+     * per party (9 elements of 7 bits per word).
      */
-    public static void record(Session s, String tag, long elements) {
+    static byte[] openMaskedZp(Session s, String tag, ZpShares masked) {
+        s.openings().record(tag, masked.length());
+        int n = masked.length();
+        long[] in = new long[ZpShares.packedWords(n)];
+        s.transport().exchange(tag, s.next(), ZpShares.pack(masked.first()), s.prev(), in);
+        byte[] missing = ZpShares.unpack(in, n);
+        byte[] out = new byte[n];
+        byte[] a = masked.first();
+        byte[] b = masked.second();
+        for (int i = 0; i < n; i++) {
+            out[i] = (byte) ((a[i] + b[i] + missing[i]) % ZpShares.P);
+        }
+        return out;
+    }
+
+    /** User-facing reveal to all three parties (1.3), recorded under {@value #REVEAL}. */
+    static RingTensor revealToAll(Session s, SharedTensor x) {
+        String tag = REVEAL + "/all";
+        s.openings().record(tag, x.length());
+        long[] mine = x.first().toLongArray();
+        long[] missing = new long[mine.length];
+        s.transport().exchange(tag, s.next(), mine, s.prev(), missing);
+        long[] second = x.second().toLongArray();
+        for (int i = 0; i < mine.length; i++) {
+            mine[i] += second[i] + missing[i];
+        }
+        return RingTensor.of(mine, x.shape());
+    }
+
+    /**
+     * User-facing reveal to party {@code receiver} only (1.4), recorded under {@value #REVEAL} at every party.
+     * Returns the value at the receiver and {@code null} at the others, which learn nothing.
+     */
+    static RingTensor revealTo(Session s, int receiver, SharedTensor x) {
+        if (receiver < 0 || receiver > 2) {
+            throw new IllegalArgumentException("party " + s.party() + ": no party " + receiver + " to reveal to");
+        }
+        String tag = REVEAL + "/to" + receiver;
+        s.openings().record(tag, x.length());
+        int me = s.party();
+        if (me == Session.prevOf(receiver)) {
+            s.transport().send(receiver, tag, x.first().toLongArray());
+            return null;
+        } else if (me == receiver) {
+            long[] missing = s.transport().receive(Session.prevOf(receiver), tag, x.intLength());
+            long[] a = x.first().toLongArray();
+            long[] b = x.second().toLongArray();
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i] + missing[i];
+            }
+            return RingTensor.of(a, x.shape());
+        }
+        return null;
+    }
+
+    /**
+     * Records an opening done by a protocol with its own message pattern (to two parties only, say), so that it
+     * is counted like the others. The caller must still obey the masking contract.
+     */
+    static void record(Session s, String tag, long elements) {
         s.openings().record(tag, elements);
     }
 }

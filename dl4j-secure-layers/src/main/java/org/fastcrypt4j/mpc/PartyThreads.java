@@ -31,6 +31,12 @@ public final class PartyThreads {
      * rethrown (the others then fail on their own within the transport's timeout).
      */
     public static <T> List<T> run(MpcSettings settings, Transport[] transports, PartyBody<T> body) {
+        return run(settings, Session.LinkPolicy.REQUIRE_PROTECTED, transports, body);
+    }
+
+    /** As {@link #run(MpcSettings, Transport[], PartyBody)} with an explicit policy for unprotected links. */
+    public static <T> List<T> run(MpcSettings settings, Session.LinkPolicy policy, Transport[] transports,
+            PartyBody<T> body) {
         if (transports.length != 3) {
             throw new IllegalArgumentException("three transports needed, got " + transports.length);
         }
@@ -44,7 +50,7 @@ public final class PartyThreads {
             for (Transport t : transports) {
                 futures.add(pool.submit(() -> {
                     Thread.currentThread().setName("mpc-party-" + t.partyId());
-                    Session s = Session.start(t, settings);
+                    Session s = Session.start(t, settings, policy);
                     return body.run(s);
                 }));
             }
@@ -72,10 +78,14 @@ public final class PartyThreads {
         }
     }
 
-    /** Runs the three parties over in-memory links (no Aeron). */
+    /**
+     * Runs the three parties over in-memory links (no Aeron). INSECURE by nature (nothing is encrypted, which
+     * is harmless only because the three parties share this JVM): for unit tests.
+     */
     public static <T> List<T> runInProcess(MpcSettings settings, PartyBody<T> body) {
         try (InProcessNetwork net = new InProcessNetwork()) {
-            return run(settings, new Transport[] {net.party(0), net.party(1), net.party(2)}, body);
+            return run(settings, Session.LinkPolicy.ALLOW_UNPROTECTED_INSECURE,
+                    new Transport[] {net.party(0), net.party(1), net.party(2)}, body);
         }
     }
 }

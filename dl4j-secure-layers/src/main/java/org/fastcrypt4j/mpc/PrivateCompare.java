@@ -88,7 +88,7 @@ public final class PrivateCompare {
         }
         Factor last = factors.get(0);
         ZpShares product = new ZpShares(s.party(), last.first, last.second).slice(last.offset, n);
-        byte[] d = ZpShares.openMasked(s, tag + "open-d", product);
+        byte[] d = Openings.openMaskedZp(s, tag + "open-d", product);
         long[] out = new long[SharedBits.wordsFor(n)];
         for (int e = 0; e < n; e++) {
             if (d[e] == 0) {

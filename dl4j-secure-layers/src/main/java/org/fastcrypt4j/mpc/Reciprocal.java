@@ -8,7 +8,7 @@ package org.fastcrypt4j.mpc;
  * <p>Accuracy (f = 20): relative error &lt;= 2e-4 for x in [0.002, 250]; diverges for x above about 253 and
  * needs more iterations below 0.001.
  *
- * <p>Cost with the exact truncation: {@link Exp} then 20 chained products, {@link #expectedRounds} of causal
+ * <p>Cost with the wrap-free truncation: {@link Exp} then 20 chained products, {@link #expectedRounds} of causal
  * depth (PROTOCOLS.md 8.2 counts 86 without the overlap of consecutive steps); bytes
  * per element 94.5 + 210 = 304.5 (P0), 86.5 + 210 = 296.5 (P1, P2) at f = 20.
  */
@@ -46,7 +46,7 @@ public final class Reciprocal {
         return d;
     }
 
-    /** Bytes sent by {@code party} per element with the exact truncation. */
+    /** Bytes sent by {@code party} per element with the wrap-free truncation. */
     public static double expectedBytesPerElement(int party, int f) {
         return Exp.expectedBytesPerElement(party, f) + 2 * ITERATIONS * (8 + f / 8.0);
     }

@@ -6,19 +6,21 @@ import org.fastcrypt4j.ring.RingTensor;
  * Turns a 3-out-of-3 additive sharing z = z_0 + z_1 + z_2 (each z_i already re-randomised with a zero
  * sharing alpha_i) into a replicated sharing: P_i sends z_i to P_{i-1} and receives z_{i+1} from
  * P_{i+1} (ABY3 section 3). 1 round, 8 bytes per element per party. Several tensors can travel in one
- * message ({@link #reshareAll}), so several multiplications share one round.
+ * message ({@link #reshareAll}), so several multiplications share one round. Package-private: it must only
+ * see shares re-randomised by a zero sharing (the multiplication protocols' local step), never a plain
+ * component, which it would hand to a peer.
  */
-public final class Resharing {
+final class Resharing {
 
     private Resharing() {
     }
 
-    public static SharedTensor reshare(Session s, String tag, RingTensor z) {
+    static SharedTensor reshare(Session s, String tag, RingTensor z) {
         return reshareAll(s, tag, z)[0];
     }
 
     /** Reshares several tensors with one message per party. */
-    public static SharedTensor[] reshareAll(Session s, String tag, RingTensor... zs) {
+    static SharedTensor[] reshareAll(Session s, String tag, RingTensor... zs) {
         int total = 0;
         for (RingTensor z : zs) {
             total += z.intLength();

@@ -6,8 +6,8 @@ import org.fastcrypt4j.ring.RingTensor;
 
 /**
  * Input and output at the API boundary: secret-sharing a tensor held by one party, and revealing a
- * result to all parties or to one named party. These are the only places where a plaintext enters or
- * leaves; protocol code uses {@link Openings} for masked values instead.
+ * result to all parties or to one named party. These are the only public ways a plaintext enters or
+ * leaves; the reveals go through {@link Openings}, the package's single opening path.
  */
 public final class Sharing {
 
@@ -52,39 +52,21 @@ public final class Sharing {
         }
     }
 
-    /** Reveals to all three parties (PROTOCOLS.md 1.3): 1 round, 8 bytes per element per party. */
+    /**
+     * Reveals to all three parties (PROTOCOLS.md 1.3): 1 round, 8 bytes per element per party. Goes through
+     * {@link Openings}, the audited opening path, and is logged under "reveal".
+     */
     public static RingTensor revealToAll(Session s, SharedTensor x) {
-        String tag = "reveal/all";
-        long[] mine = x.first().toLongArray();
-        long[] missing = new long[mine.length];
-        s.transport().exchange(tag, s.next(), mine, s.prev(), missing);
-        long[] second = x.second().toLongArray();
-        for (int i = 0; i < mine.length; i++) {
-            mine[i] += second[i] + missing[i];
-        }
-        return RingTensor.of(mine, x.shape());
+        return Openings.revealToAll(s, x);
     }
 
     /**
-     * Reveals to party {@code receiver} only (PROTOCOLS.md 1.4): P_{receiver-1} sends the component
-     * the receiver lacks; 1 round, 8 bytes per element from one party. Returns the value at the
-     * receiver and {@code null} at the others, which learn nothing.
+     * Reveals to party {@code receiver} only (PROTOCOLS.md 1.4): P_{receiver-1} sends the component the
+     * receiver lacks; 1 round, 8 bytes per element from one party. Returns the value at the receiver and
+     * {@code null} at the others, which learn nothing. Goes through {@link Openings} and is logged under
+     * "reveal".
      */
     public static RingTensor revealTo(Session s, int receiver, SharedTensor x) {
-        String tag = "reveal/to" + receiver;
-        int me = s.party();
-        if (me == Session.prevOf(receiver)) {
-            s.transport().send(receiver, tag, x.first().toLongArray());
-            return null;
-        } else if (me == receiver) {
-            long[] missing = s.transport().receive(Session.prevOf(receiver), tag, x.intLength());
-            long[] a = x.first().toLongArray();
-            long[] b = x.second().toLongArray();
-            for (int i = 0; i < a.length; i++) {
-                a[i] += b[i] + missing[i];
-            }
-            return RingTensor.of(a, x.shape());
-        }
-        return null;
+        return Openings.revealTo(s, receiver, x);
     }
 }

@@ -15,7 +15,7 @@ import org.fastcrypt4j.ring.RingTensor;
  * Accuracy (f = 20): absolute error about 3.4e-3 per output at most for logits of moderate size, dominated
  * by the exp error near z = -2; tests use 1e-2.
  *
- * <p>Cost with the exact truncation: {@link #expectedRounds} rounds of causal depth in all (118 for 10
+ * <p>Cost with the wrap-free truncation: {@link #expectedRounds} rounds of causal depth in all (118 for 10
  * classes), {@link #expectedRoundsAfterMax} after the max (PROTOCOLS.md 8.3 counts 115 after the max without
  * the overlap of consecutive truncations).
  */
@@ -68,7 +68,7 @@ public final class Softmax {
         return Truncation.depthAfter(settings.truncation(), true, Truncation.later(e, inv));
     }
 
-    /** Bytes sent by {@code party} after the max (exact truncation). */
+    /** Bytes sent by {@code party} after the max (wrap-free truncation). */
     public static double expectedBytesAfterMax(int party, int f, int batch, int classes) {
         return (double) batch * classes * (Exp.expectedBytesPerElement(party, f) + 8 + f / 8.0)
                 + (double) batch * Reciprocal.expectedBytesPerElement(party, f);

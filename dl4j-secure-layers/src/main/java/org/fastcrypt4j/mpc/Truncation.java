@@ -6,8 +6,8 @@ import org.fastcrypt4j.ring.RingTensor;
  * Division of a shared value by a public power of two 2^d (fixed-point truncation), in the two forms the
  * session setting {@link MpcSettings.TruncationKind} chooses between:
  * <ul>
- *   <li>{@link MpcSettings.TruncationKind#EXACT}: {@link TruncationExact} (PROTOCOLS.md 3c2, "TruncD"). Never a
- *       large error while |s(x)| &lt; 2^62; result floor(x/2^d) or floor(x/2^d) + 1. Fused with a
+ *   <li>{@link MpcSettings.TruncationKind#WRAP_FREE}: {@link TruncationWrapFree} (PROTOCOLS.md 3c2, "TruncD").
+ *       Never a large (wrap) error while |s(x)| &lt; 2^62; result floor(x/2^d) or floor(x/2^d) + 1. Fused with a
  *       multiplication: 3 rounds, 8 + d/8 bytes per element per party (10.5 at d = 20). Standalone: 2 rounds,
  *       8 + d/8 / d/8 / d/8 bytes (P0/P1/P2). Opens nothing.</li>
  *   <li>{@link MpcSettings.TruncationKind#PROBABILISTIC}: {@link TruncationProbabilistic} (ABY3 Pi_trunc1,
@@ -28,8 +28,8 @@ public final class Truncation {
         checkShift(s, shift);
         long[] a = x.first().toLongArray();
         long[] b = x.second().toLongArray();
-        long[][] y = s.settings().truncation() == MpcSettings.TruncationKind.EXACT
-                ? TruncationExact.fromReplicated(s, a, b, shift)
+        long[][] y = s.settings().truncation() == MpcSettings.TruncationKind.WRAP_FREE
+                ? TruncationWrapFree.fromReplicated(s, a, b, shift)
                 : TruncationProbabilistic.fromReplicated(s, a, b, shift);
         return new SharedTensor(s.party(), RingTensor.of(y[0], x.shape()), RingTensor.of(y[1], x.shape()));
     }
@@ -41,7 +41,7 @@ public final class Truncation {
 
     /**
      * Turns product shares z_i (3-out-of-3, zero sharing included) into a replicated sharing of z / 2^shift,
-     * replacing the multiplication's reshare (exact: 3 rounds in all; probabilistic: reshare then Trunc1,
+     * replacing the multiplication's reshare (wrap-free: 3 rounds in all; probabilistic: reshare then Trunc1,
      * 2 rounds).
      */
     public static SharedTensor truncateProduct(Session s, RingTensor z, int shift) {
@@ -53,8 +53,8 @@ public final class Truncation {
 
     /** As {@link #truncateProduct} on flat arrays: returns {first, second} components. */
     static long[][] truncateProductShares(Session s, long[] z, int shift) {
-        if (s.settings().truncation() == MpcSettings.TruncationKind.EXACT) {
-            return TruncationExact.fromProductShares(s, z, shift);
+        if (s.settings().truncation() == MpcSettings.TruncationKind.WRAP_FREE) {
+            return TruncationWrapFree.fromProductShares(s, z, shift);
         }
         long[] second = new long[z.length];
         s.transport().exchange("trunc1/reshare", s.prev(), z, s.next(), second);
@@ -64,13 +64,13 @@ public final class Truncation {
     /**
      * Causal message depth of each party's output, given the depth {@code t} (per party) at which each party
      * holds its input shares: a model of the message pattern, used for the expected round counts of chains
-     * of products. With the exact truncation P2 never waits for a message and P1 holds its output one round
+     * of products. With the wrap-free truncation P2 never waits for a message and P1 holds its output one round
      * before P0, so in a chain every fused product after the first adds 2 rounds, not 3.
      *
      * @param fused true for a product truncated in place of its reshare, false for a standalone truncation
      */
     public static long[] depthAfter(MpcSettings.TruncationKind kind, boolean fused, long[] t) {
-        if (kind == MpcSettings.TruncationKind.EXACT) {
+        if (kind == MpcSettings.TruncationKind.WRAP_FREE) {
             long c0 = fused ? Math.max(t[0], t[1] + 1) : t[0];
             long a = c0 + 1;
             long p1 = Math.max(Math.max(t[1], t[2] + 1), a);

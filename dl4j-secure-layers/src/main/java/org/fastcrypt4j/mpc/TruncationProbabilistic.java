@@ -13,7 +13,7 @@ package org.fastcrypt4j.mpc;
  * <p>Correctness: if the signed sum s(x0) + s(x1 + x2) does not wrap, y is floor(x/2^d) or floor(x/2^d) + 1.
  * Otherwise the result is off by about 2^(64-d) (a "large error"); this happens with probability about
  * |s(x)|/2^64 per element (about |v| * 2^-24 for a product of real size |v| at f = 20). Use it only where
- * (#elements) * |v| * 2^-24 is negligible; the default is {@link TruncationExact}.
+ * (#elements) * |v| * 2^-24 is negligible; the default is {@link TruncationWrapFree}.
  */
 final class TruncationProbabilistic {
 

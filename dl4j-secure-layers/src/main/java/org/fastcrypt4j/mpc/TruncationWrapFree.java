@@ -47,15 +47,28 @@ package org.fastcrypt4j.mpc;
  * masks sigma / rho / tau of a key that party lacks, so the pair a party holds is uniform given x.
  * Nothing is opened to all (0 entries in the {@link OpeningLog}).
  *
+ * <p>The functionality this simulates, leakage included (found in review, 2026-12; PROTOCOLS.md 3d). The
+ * rounding is decided by carry = [(c mod 2^d) + (r mod 2^d) &gt;= 2^d], where c = X - r is P0's value and r
+ * is P1's and P2's. So the ideal functionality F_TruncD is: on input [[x]], sample r uniformly in Z_2^64,
+ * output a fresh sharing of y = floor(X / 2^d) + 1 - carry - 2^(62-d), and give c = X - r to P0 and r to P1
+ * and P2 as leakage. Each leaked value alone is uniform and independent of x (that is the simulation above),
+ * and y inside the computation reveals nothing. But a party that later receives y in the clear learns, from
+ * y and its leaked value, the bit [(X mod 2^d) &lt; (r mod 2^d)] for a known r (P1, P2) or a known c (P0): one
+ * threshold bit of the low d bits of x, i.e. below the output's precision of 2^-d. Where a result is revealed
+ * to a party, the caller must either accept that bit as part of its functionality (and say so) or not end
+ * with this truncation: the secure network reveals its outputs (logits) before the last truncation, at scale
+ * 2f, and the receiver floors them in the clear (no view-dependent rounding at all); a trained model revealed
+ * to its owner carries this bit per weight from the last update, which its doc comment states.
+ *
  * <p>Cost: fused with a multiplication 3 rounds, 8 + d/8 bytes per element from each party (10.5 at
  * d = 20); standalone 2 rounds, 8 + d/8 (P0), d/8 (P1), d/8 (P2). d-bit values are packed densely
  * ({@link BitPacking}). The c-holder role is fixed at P0 (no rotation), so P0's CPU work is largest.
  */
-final class TruncationExact {
+final class TruncationWrapFree {
 
     static final String TAG = "trunc";
 
-    private TruncationExact() {
+    private TruncationWrapFree() {
     }
 
     /** Truncates product shares z_i (zero sharing included); returns this party's {first, second}. */

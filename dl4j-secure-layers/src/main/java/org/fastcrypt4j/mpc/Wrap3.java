@@ -46,7 +46,8 @@ public final class Wrap3 {
 
     /**
      * Binary shares of wrap3(a_0, a_1, a_2) mod 2 for every element of {@code a}, bit e = element e in
-     * c-order. Consumes {@code pre}, which must serve exactly as many elements.
+     * c-order. Consumes {@code pre}, which must serve exactly as many elements and must not have been used
+     * before ({@link FalconPreprocessing} is single-use).
      *
      * @param tag prefix of the message tags (ends with '/')
      */
@@ -56,6 +57,7 @@ public final class Wrap3 {
             throw new IllegalArgumentException("party " + s.party() + ": wrap3 of " + n
                     + " elements given randomness for " + pre.size());
         }
+        pre.consume(s.party());
         int me = s.party();
         long[] a0 = a.first().toLongArray();
         long[] a1 = a.second().toLongArray();

@@ -333,23 +333,6 @@ public final class ZpShares {
         }
     }
 
-    /**
-     * Opens a sharing whose value is masked by fresh randomness (the {@link Openings} contract; recorded
-     * in the session's opening log under the tag's prefix): P_i sends x_i to P_{i+1}. 1 round,
-     * 8 * ceil(n / 9) bytes per party.
-     */
-    public static byte[] openMasked(Session s, String tag, ZpShares masked) {
-        Openings.record(s, tag, masked.length());
-        long[] in = new long[packedWords(masked.length())];
-        s.transport().exchange(tag, s.next(), pack(masked.first), s.prev(), in);
-        byte[] missing = unpack(in, masked.length());
-        byte[] out = new byte[masked.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) ((masked.first[i] + masked.second[i] + missing[i]) % P);
-        }
-        return out;
-    }
-
     /** Only the holder and the length: shares are never printed. */
     @Override
     public String toString() {

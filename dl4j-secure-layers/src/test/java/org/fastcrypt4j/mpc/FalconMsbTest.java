@@ -3,6 +3,8 @@ package org.fastcrypt4j.mpc;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -252,6 +254,29 @@ class FalconMsbTest {
     }
 
     @Test
+    void preprocessingIsSingleUse() {
+        long seed = System.nanoTime();
+        int n = 10;
+        long[] v = new long[n];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextLong();
+        }
+        List<String> out = Parties.overIpc(FALCON, s -> {
+            SharedTensor x = Sharing.input(s, 0, s.party() == 0 ? RingTensor.of(v, n) : null, n);
+            FalconPreprocessing pre = FalconPreprocessing.generate(s, n);
+            FalconMsb.msb(s, x, pre);
+            assertTrue(pre.isUsed());
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> FalconMsb.msb(s, x, pre),
+                    "second use of the same preprocessing, seed " + seed);
+            return e.getMessage();
+        });
+        for (String m : out) {
+            assertTrue(m.contains("single-use"), m);
+        }
+    }
+
+    @Test
     void preprocessingIsConsistent() {
         long seed = System.nanoTime();
         int n = 150;
@@ -260,12 +285,12 @@ class FalconMsbTest {
             FalconPreprocessing pre = FalconPreprocessing.generate(s, n);
             assertEquals(0, s.openings().total(), "preprocessing opens nothing");
             long[] r = Sharing.revealToAll(s, pre.mask()).toLongArray();
-            byte[] bits = ZpShares.openMasked(s, "test/bits", pre.maskBits());
-            byte[] etaP = ZpShares.openMasked(s, "test/eta", pre.etaModP());
+            byte[] bits = Openings.openMaskedZp(s, "test/bits", pre.maskBits());
+            byte[] etaP = Openings.openMaskedZp(s, "test/eta", pre.etaModP());
             long[] etaB = Openings.openMaskedBits(s, "test/eta", pre.eta());
             long[] wrap = Openings.openMaskedBits(s, "test/wrap", pre.maskWrapParity());
             ZpShares[] mu = pre.muFactors();
-            byte[] muP = ZpShares.openMasked(s, "test/mu", ZpShares.mul(s, "test/mu",
+            byte[] muP = Openings.openMaskedZp(s, "test/mu", ZpShares.mul(s, "test/mu",
                     ZpShares.mul(s, "test/mu", mu[0], mu[1]), mu[2]));
             return new Object[] {r, bits, etaP, etaB, wrap, muP, pre.mask().first().toLongArray()};
         });
@@ -314,11 +339,11 @@ class FalconMsbTest {
             ZpShares y = ZpShares.input(s, "test/b", 2, s.party() == 2 ? b : null, n);
             ZpShares[] prods = ZpShares.mulAll(s, "test/mul", new ZpShares[] {x, y}, new ZpShares[] {y, y});
             return new byte[][] {
-                ZpShares.openMasked(s, "test/o", x.add(y).addPublic(c)),
-                ZpShares.openMasked(s, "test/o", x.sub(y).mul(-5)),
-                ZpShares.openMasked(s, "test/o", prods[0]),
-                ZpShares.openMasked(s, "test/o", prods[1]),
-                ZpShares.openMasked(s, "test/o", ZpShares.concat(x.slice(3, 4), y.slice(0, 2)))};
+                Openings.openMaskedZp(s, "test/o", x.add(y).addPublic(c)),
+                Openings.openMaskedZp(s, "test/o", x.sub(y).mul(-5)),
+                Openings.openMaskedZp(s, "test/o", prods[0]),
+                Openings.openMaskedZp(s, "test/o", prods[1]),
+                Openings.openMaskedZp(s, "test/o", ZpShares.concat(x.slice(3, 4), y.slice(0, 2)))};
         });
         for (int p = 0; p < 3; p++) {
             byte[][] o = out.get(p);

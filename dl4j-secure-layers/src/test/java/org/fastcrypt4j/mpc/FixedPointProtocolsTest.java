@@ -95,7 +95,7 @@ class FixedPointProtocolsTest {
                 return new long[] {bad, opened};
             });
             assertEquals(0, out.get(0)[1], kind + " opens nothing, seed " + seed);
-            long limit = kind == MpcSettings.TruncationKind.EXACT ? 0 : 20; // Trunc1: ~2^16 * 2^44 / 2^64 = 0.06 expected
+            long limit = kind == MpcSettings.TruncationKind.WRAP_FREE ? 0 : 20; // Trunc1: ~2^16 * 2^44 / 2^64 = 0.06 expected
             assertTrue(out.get(0)[0] <= limit, kind + ": " + out.get(0)[0] + " large errors, seed " + seed);
         }
     }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
  *   <li>Three parties start in this JVM, each with its own Aeron UDP transport on 127.0.0.1 (the code path
  *       used between hosts: fresh X25519 keys, AES-GCM protected frames, the embedded media driver).</li>
  *   <li>P0 secret-shares the weights, P1 secret-shares its test images; the parties compute
- *       {@code relu(x W1 + b1) W2 + b2} on shares (secure matmul with exact truncation, ABY3- or Falcon-style
+ *       {@code relu(x W1 + b1) W2 + b2} on shares (secure matmul with wrap-free truncation, ABY3- or Falcon-style
  *       ReLU) and reveal the logits to P1 only.</li>
  *   <li>P1 compares its private predictions with the plaintext network's.</li>
  * </ol>

@@ -116,9 +116,11 @@ public final class AesCtrPrg {
 
     /** Overwrites every element of {@code t} with a uniform ring element (written straight into ND4J memory). */
     public RingTensor fill(RingTensor t) {
-        ByteBuffer bytes = t.array().data().asNio();
+        ByteBuffer bytes = RingTensor.hostBytesForRead(t.array());
         bytes.clear().limit((int) (t.length() * Long.BYTES));
         nextBytes(bytes);
+        // the mask was written to host memory: make ND4J's CUDA backend copy it to the device before use
+        RingTensor.hostWritten(t.array());
         return t;
     }
 

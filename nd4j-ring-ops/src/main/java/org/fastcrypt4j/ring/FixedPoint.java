@@ -79,11 +79,12 @@ public final class FixedPoint {
 
     private long encodeChecked(double v, long index) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            throw new IllegalArgumentException("cannot encode " + v + where(index) + " as fixed point");
+            throw new IllegalArgumentException("cannot encode a NaN or infinite value" + where(index) + " as fixed point");
         }
         double scaled = Math.rint(v * scale);
         if (!(Math.abs(scaled) < 0x1p63)) {
-            throw new IllegalArgumentException("value " + v + where(index) + " is outside the fixed-point range |v| < 2^"
+            // the value itself is not named: it may be a secret input
+            throw new IllegalArgumentException("a value" + where(index) + " is outside the fixed-point range |v| < 2^"
                     + (63 - fractionalBits) + " (f = " + fractionalBits + ")");
         }
         return (long) scaled;

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -148,26 +149,56 @@ public final class RingTensor {
     /**
      * A view of the tensor's memory as a flat {@link LongBuffer} (native order, position 0, limit
      * {@link #length()}). Writes through it change this tensor. Valid while this tensor is alive.
+     *
+     * <p>Host and device memory: with ND4J's CUDA backend this first brings the host copy up to date and then
+     * marks the host copy as the newest ({@link #hostWritten(INDArray)}), so that whatever the caller writes
+     * reaches the device before the next device operation. Write through the buffer before the next ND4J or
+     * kernel call on this tensor; for a later write, call {@link #buffer()} again.
      */
     public LongBuffer buffer() {
-        return array.data().asNio().order(ByteOrder.nativeOrder()).asLongBuffer();
+        LongBuffer b = hostView(array);
+        hostWritten(array);
+        return b;
+    }
+
+    /**
+     * The host memory of {@code a} as raw bytes for reading, with ND4J's CUDA backend first bringing the host
+     * copy up to date (a no-op on the CPU backend).
+     */
+    static java.nio.ByteBuffer hostBytesForRead(INDArray a) {
+        Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+        return a.data().asNio();
+    }
+
+    /**
+     * Records that the host memory of {@code a} was written directly (through {@code asNio()}), so that ND4J's
+     * CUDA backend copies it to the device before the next device operation instead of reading a stale device
+     * copy (which could, for example, still hold a zero mask). A no-op on the CPU backend.
+     */
+    public static void hostWritten(INDArray a) {
+        Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
+    }
+
+    private static LongBuffer hostView(INDArray a) {
+        return hostBytesForRead(a).order(ByteOrder.nativeOrder()).asLongBuffer();
     }
 
     /** A copy of the elements in c-order. */
     public long[] toLongArray() {
         long[] out = new long[intLength()];
-        buffer().get(out);
+        hostView(array).get(out);
         return out;
     }
 
     /** Copies the elements in c-order into {@code dst} starting at {@code offset}. */
     public void copyTo(long[] dst, int offset) {
-        buffer().get(dst, offset, intLength());
+        hostView(array).get(dst, offset, intLength());
     }
 
     /** Overwrites the elements in c-order from {@code src} starting at {@code offset}; returns this. */
     public RingTensor copyFrom(long[] src, int offset) {
-        buffer().put(src, offset, intLength());
+        hostView(array).put(src, offset, intLength());
+        hostWritten(array);
         return this;
     }
 

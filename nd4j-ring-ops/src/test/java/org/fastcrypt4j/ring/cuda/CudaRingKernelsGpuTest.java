@@ -1,6 +1,7 @@
 package org.fastcrypt4j.ring.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
@@ -53,6 +54,28 @@ class CudaRingKernelsGpuTest {
 
     private static long[] flat(INDArray a) {
         return a.dup('c').reshape(a.length()).toLongVector();
+    }
+
+    /**
+     * A mask written to host memory by the PRG must reach the device before the masked value is computed there:
+     * otherwise the device would subtract a stale (zero) mask and the "masked" tensor sent to a peer would be
+     * the secret itself.
+     */
+    @Test
+    void hostWrittenMaskReachesTheDeviceBeforeMasking() {
+        long[] value = flat(randomLongs(64, 33));
+        RingTensor v = RingTensor.of(value, 64, 33);
+        byte[] seedBytes = new byte[org.fastcrypt4j.ring.AesCtrPrg.SEED_BYTES];
+        random.nextBytes(seedBytes);
+        RingTensor mask = new org.fastcrypt4j.ring.AesCtrPrg(seedBytes).nextRing(64, 33);
+        long[] maskHost = mask.toLongArray();
+        long[] masked = v.sub(mask).toLongArray();
+        int equal = 0;
+        for (int i = 0; i < value.length; i++) {
+            assertTrue(masked[i] == value[i] - maskHost[i], "masked value wrong at " + i + ", seed " + seed);
+            equal += masked[i] == value[i] ? 1 : 0;
+        }
+        assertTrue(equal == 0, equal + " masked elements equal the value (stale device mask?), seed " + seed);
     }
 
     @Test
