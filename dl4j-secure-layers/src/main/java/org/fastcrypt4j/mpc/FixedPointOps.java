@@ -82,17 +82,31 @@ public final class FixedPointOps {
      * single product).
      */
     public static SharedTensor[] mulAll(Session s, SharedTensor[] xs, SharedTensor[] ys) {
-        if (xs.length != ys.length) {
-            throw new IllegalArgumentException("party " + s.party() + ": mulAll needs as many left as right factors, got "
-                    + xs.length + " and " + ys.length);
+        BilinearOp[] ops = new BilinearOp[xs.length];
+        java.util.Arrays.fill(ops, ELEMENTWISE);
+        return bilinearAll(s, xs, ys, ops);
+    }
+
+    /**
+     * Several fixed-point products B_k(x[k], y[k]) (each its own bilinear op: matmuls, convolution gradients, ...)
+     * truncated in one pass: the rounds of a single product, and the bytes of all outputs together. The backward
+     * pass of a layer computes its weight and input gradients this way.
+     */
+    public static SharedTensor[] bilinearAll(Session s, SharedTensor[] xs, SharedTensor[] ys, BilinearOp[] ops) {
+        if (xs.length != ys.length || xs.length != ops.length) {
+            throw new IllegalArgumentException("party " + s.party() + ": bilinearAll needs as many left factors, right"
+                    + " factors and ops, got " + xs.length + ", " + ys.length + " and " + ops.length);
         }
         RingTensor[] zs = new RingTensor[xs.length];
-        int total = 0;
+        long total = 0;
         for (int k = 0; k < xs.length; k++) {
-            zs[k] = Multiplication.localShare(s, xs[k], ys[k], ELEMENTWISE);
+            zs[k] = Multiplication.localShare(s, xs[k], ys[k], ops[k]);
             total += zs[k].intLength();
         }
-        long[] all = new long[total];
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("party " + s.party() + ": " + total + " product elements in one pass");
+        }
+        long[] all = new long[(int) total];
         int off = 0;
         for (RingTensor z : zs) {
             z.copyTo(all, off);

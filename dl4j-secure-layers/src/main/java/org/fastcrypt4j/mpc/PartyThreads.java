@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.fastcrypt4j.transport.InProcessNetwork;
+import org.fastcrypt4j.transport.PeerFailureException;
 import org.fastcrypt4j.transport.Transport;
 
 /**
@@ -27,8 +28,8 @@ public final class PartyThreads {
 
     /**
      * Starts a session per transport (settings check and key agreement), runs {@code body} on three
-     * threads and returns the three results in party order. The first failure of any party is
-     * rethrown (the others then fail on their own within the transport's timeout).
+     * threads and returns the three results in party order. A party that fails closes its transport, so the
+     * others fail at once ("link lost") rather than wait; the first failure is rethrown.
      */
     public static <T> List<T> run(MpcSettings settings, Transport[] transports, PartyBody<T> body) {
         return run(settings, Session.LinkPolicy.REQUIRE_PROTECTED, transports, body);
@@ -50,27 +51,41 @@ public final class PartyThreads {
             for (Transport t : transports) {
                 futures.add(pool.submit(() -> {
                     Thread.currentThread().setName("mpc-party-" + t.partyId());
-                    Session s = Session.start(t, settings, policy);
-                    return body.run(s);
+                    try {
+                        Session s = Session.start(t, settings, policy);
+                        return body.run(s);
+                    } catch (Throwable e) {
+                        // close this party's links so that its peers stop at once instead of waiting for it
+                        t.close();
+                        throw e;
+                    }
                 }));
             }
             List<T> results = new ArrayList<>();
+            Throwable cause = null;
             for (Future<T> f : futures) {
                 try {
                     results.add(f.get());
                 } catch (ExecutionException e) {
+                    results.add(null);
                     Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
+                    // the party that failed first on its own is the cause; its peers then report it as lost
+                    if (cause == null || (cause instanceof PeerFailureException && !(c instanceof PeerFailureException))) {
+                        cause = c;
                     }
-                    if (c instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(c);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(e);
                 }
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            if (cause != null) {
+                throw new IllegalStateException(cause);
             }
             return results;
         } finally {

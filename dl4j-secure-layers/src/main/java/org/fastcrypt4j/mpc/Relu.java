@@ -31,6 +31,19 @@ public final class Relu {
     private Relu() {
     }
 
+    /**
+     * Causal depth of each party's output when the parties hold the input at depths {@code t} (ABY3-style MSB): a
+     * model of the message pattern for round counts of chains. P1 holds the output {@value #FORWARD_ROUNDS_ABY3}
+     * rounds after a level start and P0 and P2 one round earlier (their product share arrives first, as in
+     * {@link Max#depthAfter}); an input that P0 and P2 hold one round before P1 counts as level. Checked against
+     * the measured depth of the softmax, whose clamp is a ReLU right after a max.
+     */
+    public static long[] depthAfter(long[] t) {
+        long start = Math.max(Math.max(t[0] + 1, t[1]), t[2] + 1);
+        return new long[] {start + FORWARD_ROUNDS_ABY3 - 2, start + FORWARD_ROUNDS_ABY3 - 1,
+            start + FORWARD_ROUNDS_ABY3 - 2};
+    }
+
     /** Forward bytes sent by {@code party} per element with the ABY3-style MSB. */
     public static double expectedForwardBytesPerElement(int party) {
         return Drelu.expectedBytesPerElement(party) + 8.0;

@@ -8,14 +8,15 @@ import org.fastcrypt4j.ring.RingTensor;
  * Softmax over the last axis of a {@code [batch, classes]} sharing (PROTOCOLS.md 8.3), and the gradient
  * of softmax cross-entropy with respect to the logits (softmax - one-hot). Nothing is revealed.
  * <ol>
- *   <li>mx = row max ({@link Max#alongAxis}, pairwise tree, no one-hot); z = x - mx &lt;= 0 (local).</li>
+ *   <li>mx = row max ({@link Max#alongAxis}, pairwise tree, no one-hot); z = x - mx &lt;= 0 (local), clamped to
+ *       [{@value #CLAMP}, 0] with one ReLU (so any spread of logits is valid for exp).</li>
  *   <li>e = {@link Exp#exp}(z); sum = row sum of e (local; sum in [1, classes]).</li>
  *   <li>out = e * {@link Reciprocal#reciprocal}(sum), one fixed-point product.</li>
  * </ol>
  * Accuracy (f = 20): absolute error about 3.4e-3 per output at most for logits of moderate size, dominated
  * by the exp error near z = -2; tests use 1e-2.
  *
- * <p>Cost with the wrap-free truncation: {@link #expectedRounds} rounds of causal depth in all (118 for 10
+ * <p>Cost with the wrap-free truncation: {@link #expectedRounds} rounds of causal depth in all (128 for 10
  * classes), {@link #expectedRoundsAfterMax} after the max (PROTOCOLS.md 8.3 counts 115 after the max without
  * the overlap of consecutive truncations).
  */
@@ -30,14 +31,52 @@ public final class Softmax {
             throw new IllegalArgumentException("party " + s.party() + ": softmax needs [batch, classes], got "
                     + Arrays.toString(shape));
         }
+        return parts(s, logits).probabilities();
+    }
+
+    /** The softmax with what it computed on the way: the row max and the row sums of exp(z - max). */
+    public record Parts(SharedTensor probabilities, SharedTensor rowMax, SharedTensor rowSum) {
+    }
+
+    /** {@link #softmax} keeping the row max [batch] and the row sums [batch] (for the loss). */
+    public static Parts parts(Session s, SharedTensor logits) {
+        long[] shape = logits.shape();
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("party " + s.party() + ": softmax needs [batch, classes], got "
+                    + Arrays.toString(shape));
+        }
         int batch = (int) shape[0];
         int classes = (int) shape[1];
         SharedTensor mx = Max.alongAxis(s, logits, 1, false).max();
-        SharedTensor z = logits.addBroadcast(mx.neg().reshape(batch, 1));
+        SharedTensor z = clamp(s, logits.addBroadcast(mx.neg().reshape(batch, 1)));
         SharedTensor e = Exp.exp(s, z);
         SharedTensor sum = e.sum(1);
         SharedTensor inv = Reciprocal.reciprocal(s, sum);
-        return FixedPointOps.mul(s, e, broadcastRows(inv, batch, classes));
+        return new Parts(FixedPointOps.mul(s, e, broadcastRows(inv, batch, classes)), mx, sum);
+    }
+
+    /**
+     * The mean cross-entropy over the batch, shared: {@code mean_i (max_i + log(sum_i) - z_{i,y_i})}, with the row
+     * max and sums of {@code parts} (the logsumexp form, so the only logarithm is of a value in [1, classes],
+     * {@link Log}) and {@code z_{i,y_i} = sum_j z_ij y_ij} (one product). A scalar [1]; nothing opened.
+     */
+    public static SharedTensor crossEntropyLoss(Session s, SharedTensor logits, SharedTensor oneHot, Parts parts) {
+        int batch = (int) logits.shape()[0];
+        SharedTensor zy = FixedPointOps.mul(s, logits, oneHot).sum(1);
+        SharedTensor perRow = parts.rowMax().reshape(batch).add(Log.log(s, parts.rowSum().reshape(batch))).sub(zy);
+        return FixedPointOps.mulConstant(s, perRow.sum().reshape(1), 1.0 / batch);
+    }
+
+    /** Shifted logits below this are clamped to it before exp: e^-64 is 0 at every supported precision. */
+    public static final double CLAMP = -64;
+
+    /**
+     * max(z, CLAMP) = ReLU(z - CLAMP) + CLAMP, so that exp's limit (1 + z/2^8)^(2^8) never sees z &lt;= -256, where
+     * its base would turn negative: logits may then differ by any amount. One ReLU on [batch, classes].
+     */
+    private static SharedTensor clamp(Session s, SharedTensor z) {
+        long c = FixedPointOps.encode(CLAMP, s.fractionalBits());
+        return Relu.forward(s, z.addPublic(-c)).output().addPublic(c);
     }
 
     /** Gradient of mean-free softmax cross-entropy w.r.t. the logits: softmax(logits) - oneHot (both shared, scale f). */
@@ -63,14 +102,15 @@ public final class Softmax {
     }
 
     private static long[] depthAfterMax(MpcSettings settings, long[] t) {
-        long[] e = Exp.depthAfter(settings, t);
+        long[] e = Exp.depthAfter(settings, Relu.depthAfter(t));
         long[] inv = Reciprocal.depthAfter(settings, e);
         return Truncation.depthAfter(settings.truncation(), true, Truncation.later(e, inv));
     }
 
     /** Bytes sent by {@code party} after the max (wrap-free truncation). */
     public static double expectedBytesAfterMax(int party, int f, int batch, int classes) {
-        return (double) batch * classes * (Exp.expectedBytesPerElement(party, f) + 8 + f / 8.0)
+        return (double) batch * classes * (Relu.expectedForwardBytesPerElement(party)
+                + Exp.expectedBytesPerElement(party, f) + 8 + f / 8.0)
                 + (double) batch * Reciprocal.expectedBytesPerElement(party, f);
     }
 

@@ -33,6 +33,8 @@ public final class AesCtrPrg {
     private static final int CIPHER_CALL_BYTES = 1 << 12;
 
     private final Cipher cipher;
+    private final byte[] seed;
+    private final long streamId;
     /**
      * The key stream is produced from heap arrays: the JDK's AES-CTR ran at 5.0 GB/s on heap arrays against
      * 2.4 GB/s on direct buffers (64 KiB calls, JDK 17, AVX2); copying 64 KiB on into ND4J memory costs little.
@@ -56,14 +58,69 @@ public final class AesCtrPrg {
             throw new IllegalArgumentException("PRG seed must be " + SEED_BYTES + " bytes, got "
                     + (seed == null ? "null" : seed.length));
         }
+        this.seed = seed.clone();
+        this.streamId = streamId;
+        this.cipher = cipherAt(seed, streamId, 0);
+    }
+
+    private static Cipher cipherAt(byte[] seed, long streamId, long block) {
         byte[] iv = new byte[16];
-        ByteBuffer.wrap(iv).putLong(streamId);
+        ByteBuffer.wrap(iv).putLong(streamId).putLong(block);
         try {
-            cipher = Cipher.getInstance("AES/CTR/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(iv));
+            Cipher c = Cipher.getInstance("AES/CTR/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(iv));
+            return c;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/CTR is not available in this JDK", e);
         }
+    }
+
+    /**
+     * The state from which {@link #restore} continues this stream exactly: seed, stream id and position. It holds
+     * the seed, a secret of the party (and its peer for a pairwise stream): it belongs only in that party's own
+     * checkpoint file.
+     */
+    public record State(byte[] seed, long streamId, long position) {
+        public State {
+            seed = seed.clone();
+        }
+
+        @Override
+        public byte[] seed() {
+            return seed.clone();
+        }
+    }
+
+    public State state() {
+        return new State(seed, streamId, bytesProduced);
+    }
+
+    /** A stream that continues from {@code state}: the same bytes the saved stream would have produced next. */
+    public static AesCtrPrg restore(State state) {
+        AesCtrPrg p = new AesCtrPrg(state.seed(), state.streamId());
+        long pos = state.position();
+        if (pos < 0) {
+            throw new IllegalArgumentException("negative PRG position " + pos);
+        }
+        return p.skipTo(pos);
+    }
+
+    private AesCtrPrg skipTo(long position) {
+        Cipher c = cipherAt(seed, streamId, position / 16);
+        int rest = (int) (position % 16);
+        try {
+            c.update(new byte[rest], 0, rest, new byte[Math.max(rest, 16)], 0);
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        return new AesCtrPrg(this, c, position);
+    }
+
+    private AesCtrPrg(AesCtrPrg from, Cipher positioned, long position) {
+        this.seed = from.seed;
+        this.streamId = from.streamId;
+        this.cipher = positioned;
+        this.bytesProduced = position;
     }
 
     /** How many bytes this stream has produced so far. */

@@ -152,6 +152,16 @@ public final class FixedPoint {
         return decode(t, DataType.DOUBLE);
     }
 
+    /** Decodes a tensor whose values carry {@code 2f} fractional bits (untruncated products) into a DOUBLE array. */
+    public INDArray decodeProduct(RingTensor t) {
+        long[] v = t.toLongArray();
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = decodeProduct(v[i]);
+        }
+        return Nd4j.createFromArray(out).reshape('c', t.shape());
+    }
+
     @Override
     public String toString() {
         return "FixedPoint[f=" + fractionalBits + "]";

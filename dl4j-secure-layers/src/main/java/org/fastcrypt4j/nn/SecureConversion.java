@@ -1,0 +1,324 @@
+package org.fastcrypt4j.nn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.fastcrypt4j.nn.conf.SecureActivationLayer;
+import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
+import org.fastcrypt4j.nn.conf.SecureDenseLayer;
+import org.fastcrypt4j.nn.conf.SecureLayerConf;
+import org.fastcrypt4j.nn.conf.SecureOutputLayer;
+import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * Converts between a configuration built with DL4J's ordinary layers and its secure counterpart.
+ *
+ * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
+ * {@code ActivationLayer} and {@code OutputLayer} become their secure layers; a ReLU fused into a dense or
+ * convolution layer becomes that (linear) layer followed by a {@link SecureActivationLayer}. Input preprocessors
+ * (moved to the shifted indices), weight initialisation, bias initialisation, updater settings, layer names, the
+ * seed and the network's other settings are kept. Anything that cannot run on shares is refused with ONE
+ * {@link UnsupportedConfigurationException} listing every offending layer by index and name with the reason:
+ * another layer type (batch normalization, LSTM, ...), an activation other than ReLU/identity (softmax only in the
+ * output layer), a loss other than MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, an updater other
+ * than SGD or Nesterovs (or any learning-rate or momentum schedule), regularization, dropout, weight noise,
+ * constraints, gradient normalization, a data format other than NCHW, layer normalization.
+ *
+ * <p>{@link #toPlain}: the plaintext twin of a secure configuration (each secure layer's {@link
+ * SecureLayerConf#toPlain()}, same preprocessors and seed): DL4J's own weight initialisation of the twin gives
+ * exactly the weights it gives the original configuration, since the inserted activation layers draw nothing.
+ *
+ * <p>{@link #validate}: the same checks on a secure configuration (built directly with secure layers).
+ */
+public final class SecureConversion {
+
+    private SecureConversion() {
+    }
+
+    /** The secure configuration computing the same network as {@code plain}. */
+    public static MultiLayerConfiguration toSecure(MultiLayerConfiguration plain) {
+        List<String> problems = new ArrayList<>();
+        List<NeuralNetConfiguration> confs = new ArrayList<>();
+        Map<Integer, InputPreProcessor> pre = new HashMap<>();
+        int n = plain.getConfs().size();
+        for (int i = 0; i < n; i++) {
+            NeuralNetConfiguration c = plain.getConf(i);
+            Layer layer = c.getLayer();
+            int before = problems.size();
+            checkCommon(i, layer, problems);
+            List<Layer> secure = convert(i, layer, i == n - 1, problems);
+            if (problems.size() > before) {
+                continue;
+            }
+            InputPreProcessor p = plain.getInputPreProcess(i);
+            if (p != null) {
+                pre.put(confs.size(), p.clone());
+            }
+            for (Layer l : secure) {
+                NeuralNetConfiguration copy = c.clone();
+                copy.setLayer(l);
+                confs.add(copy);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedConfigurationException("cannot convert the configuration to a secure one", problems);
+        }
+        MultiLayerConfiguration out = plain.clone();
+        out.setConfs(confs);
+        out.setInputPreProcessors(pre);
+        return out;
+    }
+
+    /** The plaintext twin of a secure configuration. */
+    public static MultiLayerConfiguration toPlain(MultiLayerConfiguration secure) {
+        validate(secure);
+        List<NeuralNetConfiguration> confs = new ArrayList<>();
+        for (NeuralNetConfiguration c : secure.getConfs()) {
+            NeuralNetConfiguration copy = c.clone();
+            copy.setLayer(((SecureLayerConf) c.getLayer()).toPlain());
+            confs.add(copy);
+        }
+        MultiLayerConfiguration out = secure.clone();
+        out.setConfs(confs);
+        return out;
+    }
+
+    /** Checks that every layer of {@code secure} can run on shares; one error lists every problem. */
+    public static void validate(MultiLayerConfiguration secure) {
+        List<String> problems = new ArrayList<>();
+        int n = secure.getConfs().size();
+        if (n == 0) {
+            problems.add("the configuration has no layers");
+        }
+        for (int i = 0; i < n; i++) {
+            Layer l = secure.getConf(i).getLayer();
+            if (!(l instanceof SecureLayerConf)) {
+                problems.add(where(i, l) + ": not a secure layer (convert the configuration with"
+                        + " SecureConversion.toSecure, or use the Secure* layers)");
+                continue;
+            }
+            checkCommon(i, l, problems);
+            boolean last = i == n - 1;
+            if (last != (l instanceof SecureOutputLayer)) {
+                problems.add(where(i, l) + (last ? ": the last layer must be a SecureOutputLayer"
+                        : ": a SecureOutputLayer must be the last layer"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedConfigurationException("the configuration cannot run on shares", problems);
+        }
+    }
+
+    static String where(int i, Layer l) {
+        String name = l.getLayerName();
+        return "layer " + i + (name == null ? "" : " '" + name + "'") + " (" + l.getClass().getSimpleName() + ")";
+    }
+
+    /** Settings no secure layer supports, whatever its type. */
+    private static void checkCommon(int i, Layer l, List<String> problems) {
+        if (l.getIDropout() != null) {
+            problems.add(where(i, l) + ": dropout not supported");
+        }
+        if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
+            problems.add(where(i, l) + ": parameter constraints not supported");
+        }
+        if (l instanceof BaseLayer b) {
+            if ((b.getRegularization() != null && !b.getRegularization().isEmpty())
+                    || (b.getRegularizationBias() != null && !b.getRegularizationBias().isEmpty())) {
+                problems.add(where(i, l) + ": regularization (l1, l2, weight decay) not supported");
+            }
+            if (b.getWeightNoise() != null) {
+                problems.add(where(i, l) + ": weight noise not supported");
+            }
+            if (b.getGradientNormalization() != null && b.getGradientNormalization() != GradientNormalization.None) {
+                problems.add(where(i, l) + ": gradient normalization " + b.getGradientNormalization() + " not supported");
+            }
+            checkUpdater(i, l, "updater", b.getIUpdater(), problems);
+            if (b.getBiasUpdater() != null) {
+                checkUpdater(i, l, "bias updater", b.getBiasUpdater(), problems);
+            }
+        }
+    }
+
+    private static void checkUpdater(int i, Layer l, String what, IUpdater u, List<String> problems) {
+        if (u == null) {
+            return;
+        }
+        if (u instanceof Sgd sgd) {
+            if (sgd.getLearningRateSchedule() != null) {
+                problems.add(where(i, l) + ": " + what + " Sgd with a learning-rate schedule not supported");
+            }
+        } else if (u instanceof Nesterovs nes) {
+            if (nes.getLearningRateSchedule() != null || nes.getMomentumISchedule() != null) {
+                problems.add(where(i, l) + ": " + what + " Nesterovs with a schedule not supported");
+            }
+        } else {
+            problems.add(where(i, l) + ": " + what + " " + u.getClass().getSimpleName()
+                    + " not supported (Sgd or Nesterovs)");
+        }
+    }
+
+    private static boolean relu(IActivation a) {
+        return a instanceof ActivationReLU r && r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
+                && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
+    }
+
+    private static boolean identity(IActivation a) {
+        return a == null || a instanceof ActivationIdentity;
+    }
+
+    /** The secure layer(s) for one plain layer, or nothing with the problems recorded. */
+    private static List<Layer> convert(int i, Layer l, boolean last, List<String> problems) {
+        List<Layer> out = new ArrayList<>();
+        if (l instanceof SecureLayerConf) {
+            out.add(l.clone());
+            return out;
+        }
+        if (l.getClass() == DenseLayer.class) {
+            DenseLayer d = (DenseLayer) l;
+            boolean ok = linearActivation(i, l, d.getActivationFn(), problems);
+            if (d.hasLayerNorm()) {
+                problems.add(where(i, l) + ": layer normalization not supported");
+                ok = false;
+            }
+            if (ok) {
+                SecureDenseLayer.Builder b = new SecureDenseLayer.Builder().nIn(d.getNIn()).nOut(d.getNOut())
+                        .hasBias(d.hasBias());
+                copyBase(d, b);
+                out.add(b.build());
+                addRelu(d, out);
+            }
+        } else if (l.getClass() == ConvolutionLayer.class) {
+            ConvolutionLayer c = (ConvolutionLayer) l;
+            boolean ok = linearActivation(i, l, c.getActivationFn(), problems);
+            if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+                problems.add(where(i, l) + ": data format " + c.getCnn2dDataFormat() + " not supported (NCHW)");
+                ok = false;
+            }
+            if (c.getConvolutionMode() == ConvolutionMode.Causal) {
+                problems.add(where(i, l) + ": convolution mode Causal not supported (Truncate, Same, Strict)");
+                ok = false;
+            }
+            if (ok) {
+                SecureConvolutionLayer.Builder b = new SecureConvolutionLayer.Builder(c.getKernelSize())
+                        .stride(c.getStride()).padding(c.getPadding()).dilation(c.getDilation())
+                        .convolutionMode(c.getConvolutionMode()).hasBias(c.hasBias()).nIn(c.getNIn()).nOut(c.getNOut());
+                copyBase(c, b);
+                out.add(b.build());
+                addRelu(c, out);
+            }
+        } else if (l.getClass() == SubsamplingLayer.class) {
+            SubsamplingLayer s = (SubsamplingLayer) l;
+            boolean ok = true;
+            if (s.getPoolingType() != PoolingType.MAX && s.getPoolingType() != PoolingType.AVG) {
+                problems.add(where(i, l) + ": pooling " + s.getPoolingType() + " not supported (MAX or AVG)");
+                ok = false;
+            }
+            if (s.getCnn2dDataFormat() != null && s.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
+                problems.add(where(i, l) + ": data format " + s.getCnn2dDataFormat() + " not supported (NCHW)");
+                ok = false;
+            }
+            if (s.getConvolutionMode() == ConvolutionMode.Causal) {
+                problems.add(where(i, l) + ": convolution mode Causal not supported");
+                ok = false;
+            }
+            if (ok) {
+                SecureSubsamplingLayer.Builder b = new SecureSubsamplingLayer.Builder(s.getPoolingType(),
+                        s.getKernelSize(), s.getStride()).padding(s.getPadding()).dilation(s.getDilation())
+                        .convolutionMode(s.getConvolutionMode())
+                        .avgPoolIncludePadInDivisor(s.isAvgPoolIncludePadInDivisor());
+                if (s.getLayerName() != null) {
+                    b.name(s.getLayerName());
+                }
+                out.add(b.build());
+            }
+        } else if (l.getClass() == ActivationLayer.class) {
+            IActivation a = ((ActivationLayer) l).getActivationFn();
+            if (!relu(a) && !identity(a)) {
+                problems.add(where(i, l) + ": activation " + a + " not supported (ReLU or identity)");
+            } else {
+                SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(a);
+                if (l.getLayerName() != null) {
+                    b.name(l.getLayerName());
+                }
+                out.add(b.build());
+            }
+        } else if (l.getClass() == OutputLayer.class) {
+            OutputLayer o = (OutputLayer) l;
+            String problem = SecureOutputLayer.problem(o.getActivationFn(), o.getLossFn());
+            if (problem != null) {
+                problems.add(where(i, l) + ": " + problem);
+            } else {
+                SecureOutputLayer.Builder b = new SecureOutputLayer.Builder(o.getLossFn()).nIn(o.getNIn())
+                        .nOut(o.getNOut()).hasBias(o.hasBias()).activation(o.getActivationFn());
+                copyBase(o, b);
+                out.add(b.build());
+            }
+        } else {
+            String name = l.getClass().getSimpleName();
+            String why = name.contains("BatchNorm") ? "batch normalization not supported"
+                    : "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG, Activation, Output)";
+            problems.add(where(i, l) + ": " + why);
+        }
+        if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
+            problems.add(where(i, l) + (last ? ": the last layer must be an OutputLayer" : ": an OutputLayer must be the last layer"));
+            out.clear();
+        }
+        return out;
+    }
+
+    private static boolean linearActivation(int i, Layer l, IActivation a, List<String> problems) {
+        if (relu(a) || identity(a)) {
+            return true;
+        }
+        problems.add(where(i, l) + ": activation " + a + " not supported (ReLU or identity)");
+        return false;
+    }
+
+    private static void addRelu(BaseLayer l, List<Layer> out) {
+        if (relu(l.getActivationFn())) {
+            SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(Activation.RELU);
+            b.name((l.getLayerName() == null ? "" : l.getLayerName()) + "/relu");
+            out.add(b.build());
+        }
+    }
+
+    private static void copyBase(BaseLayer from, org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> to) {
+        if (from.getWeightInitFn() != null) {
+            to.weightInit(from.getWeightInitFn());
+        }
+        to.biasInit(from.getBiasInit());
+        if (from.getIUpdater() != null) {
+            to.updater(from.getIUpdater().clone());
+        }
+        if (from.getBiasUpdater() != null) {
+            to.biasUpdater(from.getBiasUpdater().clone());
+        }
+        if (from.getLayerName() != null) {
+            to.name(from.getLayerName());
+        }
+    }
+}

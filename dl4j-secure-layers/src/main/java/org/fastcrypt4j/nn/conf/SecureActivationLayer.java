@@ -1,0 +1,136 @@
+package org.fastcrypt4j.nn.conf;
+
+import java.util.Collection;
+import java.util.Objects;
+
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.fastcrypt4j.nn.layers.SecureActivation;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+
+/**
+ * An activation on shares: ReLU (the secure comparison protocol chosen by the session, ABY3- or Falcon-style)
+ * or identity. Runtime layer {@link SecureActivation}.
+ */
+public class SecureActivationLayer extends NoParamLayer implements SecureLayerConf {
+    private static final long serialVersionUID = 1L;
+
+    private IActivation activationFn = Activation.RELU.getActivationFunction();
+
+    /** For JSON. */
+    protected SecureActivationLayer() {
+    }
+
+    private SecureActivationLayer(Builder b) {
+        super(b);
+        if (!SecureLayerChecks.isRelu(b.activationFn) && !SecureLayerChecks.isIdentity(b.activationFn)) {
+            throw new IllegalArgumentException("SecureActivationLayer" + SecureLayerChecks.named(layerName)
+                    + ": activation " + b.activationFn + " not supported (ReLU or identity)");
+        }
+        activationFn = b.activationFn == null ? Activation.IDENTITY.getActivationFunction() : b.activationFn;
+    }
+
+    public IActivation getActivationFn() {
+        return activationFn;
+    }
+
+    /** Bean setter (DL4J's JSON mapping uses it). */
+    public void setActivationFn(IActivation a) {
+        activationFn = a;
+    }
+
+    /** True for ReLU, false for identity. */
+    @JsonIgnore
+    public boolean isRelu() {
+        return SecureLayerChecks.isRelu(activationFn);
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        return inputType;
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        return null;
+    }
+
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
+        SecureActivation layer = new SecureActivation(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        return layer;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.ParamInitializer initializer() {
+        return SecureParamInitializer.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return SecureLayerChecks.memoryReport(this, inputType, inputType, SecureActivationLayer.class);
+    }
+
+    @Override
+    public Layer toPlain() {
+        ActivationLayer.Builder b = new ActivationLayer.Builder().activation(activationFn);
+        if (layerName != null) {
+            b.name(layerName);
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureActivationLayer a && super.equals(o) && Objects.equals(activationFn, a.activationFn);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), activationFn);
+    }
+
+    /** Builder, as DL4J's {@code ActivationLayer.Builder}. */
+    public static class Builder extends Layer.Builder<Builder> {
+        private IActivation activationFn = Activation.RELU.getActivationFunction();
+
+        public Builder activation(Activation a) {
+            activationFn = a.getActivationFunction();
+            return this;
+        }
+
+        public Builder activation(IActivation a) {
+            activationFn = a;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public SecureActivationLayer build() {
+            return new SecureActivationLayer(this);
+        }
+    }
+}

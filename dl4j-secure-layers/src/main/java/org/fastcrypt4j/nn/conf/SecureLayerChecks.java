@@ -1,0 +1,78 @@
+package org.fastcrypt4j.nn.conf;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.fastcrypt4j.ring.ConvGeometry;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+
+/** Checks and helpers the secure layer configurations share. */
+final class SecureLayerChecks {
+    private SecureLayerChecks() {
+    }
+
+    static String named(String layerName) {
+        return layerName == null ? "" : " '" + layerName + "'";
+    }
+
+    static boolean isIdentity(IActivation a) {
+        return a == null || a instanceof ActivationIdentity;
+    }
+
+    /** Plain max(x, 0): DL4J's ReLU without a cap, a threshold or a negative slope. */
+    static boolean isRelu(IActivation a) {
+        return a instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope());
+    }
+
+    private static boolean zero(Double d) {
+        return d == null || d == 0.0;
+    }
+
+    /** Refuses a non-linear activation on a layer that computes only the linear part. */
+    static void requireLinear(String type, IActivation a, String layerName) {
+        if (!isIdentity(a)) {
+            throw new IllegalArgumentException(type + named(layerName) + ": activation " + a + " on a linear secure layer;"
+                    + " put a SecureActivationLayer after it (SecureConversion.toSecure does this for a fused ReLU)");
+        }
+    }
+
+    /** DL4J's 2-D convolution mode as the ring kernels' geometry mode; Causal (1-D only) is refused. */
+    static ConvGeometry.Mode mode(ConvolutionMode m, String type, String layerName) {
+        if (m == null || m == ConvolutionMode.Truncate) {
+            return ConvGeometry.Mode.TRUNCATE;
+        }
+        return switch (m) {
+            case Same -> ConvGeometry.Mode.SAME;
+            case Strict -> ConvGeometry.Mode.STRICT;
+            default -> throw new IllegalArgumentException(type + named(layerName) + ": convolution mode " + m
+                    + " not supported (Truncate, Same or Strict)");
+        };
+    }
+
+    static ConvGeometry geometry(int[] kernel, int[] stride, int[] padding, int[] dilation, ConvolutionMode m,
+            String type, String layerName) {
+        return ConvGeometry.of(kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0],
+                dilation[1], mode(m, type, layerName));
+    }
+
+    static int[] pair(int[] v, String what, String type, String layerName) {
+        if (v == null || v.length != 2) {
+            throw new IllegalArgumentException(type + named(layerName) + ": " + what + " needs 2 values (height, width), got "
+                    + (v == null ? "none" : v.length));
+        }
+        return v.clone();
+    }
+
+    /** A memory report for a layer whose parameters are shares (two ring components per value, 8 bytes each). */
+    static LayerMemoryReport memoryReport(Layer layer, InputType in, InputType out, Class<?> type) {
+        return new LayerMemoryReport.Builder(layer.getLayerName(), type, in, out)
+                .standardMemory(0, 0)
+                .workingMemory(0, 0, 0, 2L * out.arrayElementsPerExample())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+}

@@ -1,0 +1,187 @@
+package org.fastcrypt4j.nn.conf;
+
+import java.util.Collection;
+import java.util.Objects;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.fastcrypt4j.nn.layers.SecureOutput;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * The output layer on shares: {@code z = x W + b} (DL4J's {@link OutputLayer} layout) with either softmax and
+ * cross-entropy ({@code MCXENT} or {@code NEGATIVELOGLIKELIHOOD}, whose gradient {@code softmax(z) - y} is
+ * computed on shares) or identity and {@code MSE} (gradient {@code 2 (z - y) / nOut}), per example as DL4J defines
+ * them (the updater divides by the batch size).
+ * Runtime layer {@link SecureOutput}.
+ */
+public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerConf {
+    private static final long serialVersionUID = 1L;
+
+    private ILossFunction lossFn = new LossMCXENT();
+    private boolean hasBias = true;
+
+    /** For JSON. */
+    protected SecureOutputLayer() {
+    }
+
+    private SecureOutputLayer(Builder b) {
+        super(b);
+        lossFn = b.lossFn;
+        hasBias = b.hasBias;
+        if (getActivationFn() == null) {
+            setActivationFn(lossFn instanceof LossMSE ? Activation.IDENTITY.getActivationFunction()
+                    : Activation.SOFTMAX.getActivationFunction());
+        }
+        String problem = problem(getActivationFn(), lossFn);
+        if (problem != null) {
+            throw new IllegalArgumentException("SecureOutputLayer" + SecureLayerChecks.named(layerName) + ": " + problem);
+        }
+        initializeConstraints(b);
+    }
+
+    /**
+     * Why an activation and loss cannot run on shares, or null when they can: softmax with MCXENT or
+     * NEGATIVELOGLIKELIHOOD (no class weights), identity with MSE.
+     */
+    public static String problem(IActivation activation, ILossFunction loss) {
+        if (loss instanceof LossMCXENT x) {
+            if (!(activation instanceof ActivationSoftmax)) {
+                return "loss " + loss + " needs a softmax output, got " + activation;
+            }
+            if (x.getWeights() != null) {
+                return "class weights in loss " + loss + " not supported";
+            }
+            return null;
+        }
+        if (loss instanceof LossMSE) {
+            return SecureLayerChecks.isIdentity(activation) ? null
+                    : "loss MSE needs an identity output, got " + activation;
+        }
+        return "loss " + loss + " not supported (MCXENT or NEGATIVELOGLIKELIHOOD with softmax, MSE with identity)";
+    }
+
+    public ILossFunction getLossFn() {
+        return lossFn;
+    }
+
+    public boolean hasBias() {
+        return hasBias;
+    }
+
+    /** Bean accessors (DL4J's JSON mapping uses them). */
+    public boolean isHasBias() {
+        return hasBias;
+    }
+
+    public void setHasBias(boolean hasBias) {
+        this.hasBias = hasBias;
+    }
+
+    public void setLossFn(ILossFunction lossFn) {
+        this.lossFn = lossFn;
+    }
+
+    /** True for softmax with cross-entropy, false for identity with MSE. */
+    @JsonIgnore
+    public boolean isSoftmaxCrossEntropy() {
+        return lossFn instanceof LossMCXENT;
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
+            DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("SecureOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        SecureOutput layer = new SecureOutput(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return SecureParamInitializer.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        return SecureLayerChecks.memoryReport(this, inputType, getOutputType(-1, inputType), SecureOutputLayer.class);
+    }
+
+    @Override
+    public Layer toPlain() {
+        OutputLayer.Builder b = new OutputLayer.Builder(lossFn).nIn(getNIn()).nOut(getNOut()).hasBias(hasBias)
+                .activation(getActivationFn()).weightInit(getWeightInitFn()).biasInit(getBiasInit())
+                .updater(getIUpdater()).biasUpdater(getBiasUpdater());
+        if (layerName != null) {
+            b.name(layerName);
+        }
+        return b.build();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SecureOutputLayer other && super.equals(o) && hasBias == other.hasBias
+                && Objects.equals(lossFn, other.lossFn);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), lossFn, hasBias);
+    }
+
+    /** Builder, as DL4J's {@code OutputLayer.Builder}. */
+    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        private ILossFunction lossFn = new LossMCXENT();
+        private boolean hasBias = true;
+
+        public Builder() {
+        }
+
+        public Builder(LossFunctions.LossFunction loss) {
+            lossFunction(loss);
+        }
+
+        public Builder(ILossFunction loss) {
+            lossFn = loss;
+        }
+
+        public Builder lossFunction(LossFunctions.LossFunction loss) {
+            lossFn = loss.getILossFunction();
+            return this;
+        }
+
+        public Builder lossFunction(ILossFunction loss) {
+            lossFn = loss;
+            return this;
+        }
+
+        public Builder hasBias(boolean b) {
+            hasBias = b;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public SecureOutputLayer build() {
+            return new SecureOutputLayer(this);
+        }
+    }
+}

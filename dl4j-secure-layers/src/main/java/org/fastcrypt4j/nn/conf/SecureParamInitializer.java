@@ -1,0 +1,101 @@
+package org.fastcrypt4j.nn.conf;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The parameter initializer of every secure layer. A secure layer has no DL4J (floating-point) parameters at
+ * all: its weights are secret shares that the runtime layer holds and the secure network fills from the model
+ * owner's plain network (DL4J's own weight initialisation of the plaintext twin, or a trained model). So
+ * {@link #numParams} is 0 and {@link #init} allocates nothing, which keeps plaintext weights out of every party's
+ * DL4J parameter arrays; {@link #shareShapes} declares the shared parameters and their DL4J layouts:
+ * {@code W [nIn, nOut]} and {@code b [1, nOut]} for dense and output layers, {@code W [nOut, nIn, kH, kW]} and
+ * {@code b [1, nOut]} for convolutions (the bias only when the layer has one).
+ */
+public final class SecureParamInitializer implements ParamInitializer {
+    public static final String WEIGHT_KEY = "W";
+    public static final String BIAS_KEY = "b";
+
+    private static final SecureParamInitializer INSTANCE = new SecureParamInitializer();
+
+    private SecureParamInitializer() {
+    }
+
+    public static SecureParamInitializer getInstance() {
+        return INSTANCE;
+    }
+
+    /** The secret-shared parameters of {@code layer}, in DL4J's order (W, then b), with their shapes. */
+    public static Map<String, long[]> shareShapes(Layer layer) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        if (layer instanceof SecureConvolutionLayer c) {
+            out.put(WEIGHT_KEY, new long[] {c.getNOut(), c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]});
+            if (c.hasBias()) {
+                out.put(BIAS_KEY, new long[] {1, c.getNOut()});
+            }
+        } else if (layer instanceof SecureDenseLayer d) {
+            out.put(WEIGHT_KEY, new long[] {d.getNIn(), d.getNOut()});
+            if (d.hasBias()) {
+                out.put(BIAS_KEY, new long[] {1, d.getNOut()});
+            }
+        } else if (layer instanceof SecureOutputLayer o) {
+            out.put(WEIGHT_KEY, new long[] {o.getNIn(), o.getNOut()});
+            if (o.hasBias()) {
+                out.put(BIAS_KEY, new long[] {1, o.getNOut()});
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long numParams(NeuralNetConfiguration conf) {
+        return 0;
+    }
+
+    @Override
+    public long numParams(Layer layer) {
+        return 0;
+    }
+
+    @Override
+    public List<String> paramKeys(Layer layer) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public List<String> weightKeys(Layer layer) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public List<String> biasKeys(Layer layer) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public boolean isWeightParam(Layer layer, String key) {
+        return false;
+    }
+
+    @Override
+    public boolean isBiasParam(Layer layer, String key) {
+        return false;
+    }
+
+    @Override
+    public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+        return Collections.emptyMap();
+    }
+
+    @Override
+    public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+        return Collections.emptyMap();
+    }
+}

@@ -1,0 +1,148 @@
+package org.fastcrypt4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.fastcrypt4j.nn.conf.SecureActivationLayer;
+import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
+import org.fastcrypt4j.nn.conf.SecureDenseLayer;
+import org.fastcrypt4j.nn.conf.SecureOutputLayer;
+import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
+import org.fastcrypt4j.ring.ConvGeometry;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** The converter: supported layers swapped, fused ReLUs split, settings kept; unsupported ones refused together. */
+class SecureConversionTest {
+
+    static long[] convOutputShape(SecureConvolutionLayer c, long[] in) {
+        ConvGeometry g = c.geometry();
+        return new long[] {in[0], c.getNOut(), g.outputHeight((int) in[2]), g.outputWidth((int) in[3])};
+    }
+
+    static long[] poolOutputShape(SecureSubsamplingLayer p, long[] in) {
+        ConvGeometry g = p.geometry();
+        return new long[] {in[0], in[1], g.outputHeight((int) in[2]), g.outputWidth((int) in[3])};
+    }
+
+    /** CryptGPU's LeNet as an ordinary DL4J configuration (fused ReLUs, max or average pooling). */
+    static MultiLayerConfiguration lenet(PoolingType pool, long seed) {
+        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Nesterovs(0.01, 0.9))
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(20).activation(Activation.RELU).name("conv1").build())
+                .layer(new SubsamplingLayer.Builder(pool).kernelSize(2, 2).stride(2, 2).name("pool1").build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(50).activation(Activation.RELU).name("conv2").build())
+                .layer(new SubsamplingLayer.Builder(pool).kernelSize(2, 2).stride(2, 2).name("pool2").build())
+                .layer(new DenseLayer.Builder().nOut(500).activation(Activation.RELU).name("fc1").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).name("fc2").build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+    }
+
+    @Test
+    void lenetWithFusedReluAndMaxPooling() {
+        MultiLayerConfiguration plain = lenet(PoolingType.MAX, 123);
+        MultiLayerConfiguration secure = SecureConversion.toSecure(plain);
+        List<Class<?>> expected = List.of(SecureConvolutionLayer.class, SecureActivationLayer.class,
+                SecureSubsamplingLayer.class, SecureConvolutionLayer.class, SecureActivationLayer.class,
+                SecureSubsamplingLayer.class, SecureDenseLayer.class, SecureActivationLayer.class, SecureOutputLayer.class);
+        assertEquals(expected.size(), secure.getConfs().size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertInstanceOf(expected.get(i), secure.getConf(i).getLayer(), "layer " + i);
+            assertEquals(123, secure.getConf(i).getSeed(), "seed kept at layer " + i);
+        }
+        // preprocessors moved with their layers: flat input -> CNN before conv1, CNN -> feed-forward before fc1
+        assertInstanceOf(FeedForwardToCnnPreProcessor.class, secure.getInputPreProcess(0));
+        assertInstanceOf(CnnToFeedForwardPreProcessor.class, secure.getInputPreProcess(6));
+        assertNull(secure.getInputPreProcess(4));
+        SecureConvolutionLayer conv1 = (SecureConvolutionLayer) secure.getConf(0).getLayer();
+        assertEquals(1, conv1.getNIn());
+        assertEquals(20, conv1.getNOut());
+        assertEquals("conv1", conv1.getLayerName());
+        assertEquals("conv1/relu", secure.getConf(1).getLayer().getLayerName());
+        assertEquals(new Nesterovs(0.01, 0.9), conv1.getIUpdater(), "updater kept");
+        assertEquals(WeightInit.XAVIER.getWeightInitFunction(), conv1.getWeightInitFn(), "weight init kept");
+        SecureDenseLayer fc1 = (SecureDenseLayer) secure.getConf(6).getLayer();
+        assertEquals(800, fc1.getNIn());
+        assertEquals(PoolingType.MAX, ((SecureSubsamplingLayer) secure.getConf(2).getLayer()).getPoolingType());
+        SecureConversion.validate(secure);
+    }
+
+    @Test
+    void plainTwinInitialisesExactlyLikeTheOriginal() {
+        MultiLayerConfiguration plain = lenet(PoolingType.AVG, 7);
+        MultiLayerNetwork original = new MultiLayerNetwork(plain);
+        original.init();
+        MultiLayerNetwork twin = new MultiLayerNetwork(SecureConversion.toPlain(SecureConversion.toSecure(plain)));
+        twin.init();
+        assertEquals(original.params(), twin.params(), "DL4J's weight init of the twin equals the original's");
+        assertEquals(original.output(org.nd4j.linalg.factory.Nd4j.ones(2, 784)),
+                twin.output(org.nd4j.linalg.factory.Nd4j.ones(2, 784)));
+    }
+
+    @Test
+    void mlpWithASeparateActivationLayer() {
+        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().seed(5).list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(128).activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nIn(128).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerConfiguration secure = SecureConversion.toSecure(plain);
+        assertEquals(3, secure.getConfs().size());
+        assertInstanceOf(SecureDenseLayer.class, secure.getConf(0).getLayer());
+        assertTrue(((SecureActivationLayer) secure.getConf(1).getLayer()).isRelu());
+        assertInstanceOf(SecureOutputLayer.class, secure.getConf(2).getLayer());
+    }
+
+    @Test
+    void unsupportedLayersAreAllNamedInOneError() {
+        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new Adam(1e-3)).list()
+                .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.TANH).name("tanh").build())
+                .layer(new BatchNormalization.Builder().nOut(8).name("bn").build())
+                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(0.5).l2(1e-4).name("drop")
+                        .build())
+                .layer(new LSTM.Builder().nOut(4).name("lstm").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(2).activation(Activation.SIGMOID)
+                        .name("out").build())
+                .build();
+        UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
+                () -> SecureConversion.toSecure(plain));
+        String m = e.getMessage();
+        for (String needle : new String[] {"layer 0 'tanh'", "activation tanh", "layer 1 'bn'", "batch normalization",
+            "layer 2 'drop'", "dropout", "regularization", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "Adam"}) {
+            assertTrue(m.contains(needle), "missing '" + needle + "' in:\n" + m);
+        }
+        assertTrue(e.problems().size() >= 8, m);
+    }
+
+    @Test
+    void aConfigurationWithPlainLayersIsRefusedByTheSecureNetwork() {
+        UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
+                () -> SecureConversion.validate(lenet(PoolingType.MAX, 1)));
+        assertTrue(e.getMessage().contains("not a secure layer"), e.getMessage());
+    }
+}
