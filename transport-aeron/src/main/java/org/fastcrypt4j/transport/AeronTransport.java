@@ -64,6 +64,8 @@ public final class AeronTransport implements Transport {
 
     private static final System.Logger LOG = System.getLogger(AeronTransport.class.getName());
     private static final int FRAGMENT_LIMIT = 64;
+    /** Tag of the notice a failing party sends its other peer: which party failed (8 bytes). */
+    static final String ABORT_TAG = "transport/abort";
 
     /** Settings with defaults; {@link #conclude()} validates them. Aeron style: fluent setters and getters. */
     public static final class Context {
@@ -625,10 +627,38 @@ public final class AeronTransport implements Transport {
     /** Records the failure and closes the links, so the peers fail at once instead of waiting for us. */
     private TransportException fail(TransportException e) {
         if (broken == null) {
+            if (e instanceof PeerFailureException pf) {
+                notifyOthers(pf.peer());
+            }
             broken = e;
             closeLinks();
         }
         return e;
+    }
+
+    /**
+     * Tells the live peers, before closing the links, which party failed, so that a party waiting on this one
+     * reports the party that really failed rather than this one. Best effort and bounded: one authenticated frame
+     * per peer, a few offer attempts, no waiting.
+     */
+    private void notifyOthers(int failed) {
+        for (Link l : links) {
+            if (l == null || l.peer == failed || !l.established) {
+                continue;
+            }
+            try {
+                l.txHeader.tag(tagBytes(l, ABORT_TAG));
+                l.frameLongs.clear();
+                l.frameLongs.put(failed);
+                l.txHeader.write(l.tx.nextSequence(), 0, Long.BYTES, 0, Long.BYTES);
+                int len = l.tx.seal(l.frame, Long.BYTES);
+                for (int attempt = 0; attempt < 100 && l.publication.offer(l.frameBuffer, 0, len) < 0; attempt++) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
+            } catch (RuntimeException ignored) {
+                // the notice is a courtesy; the peer detects the failure by itself within peerTimeout
+            }
+        }
     }
 
     private byte[] tagBytes(Link l, String tag) {
@@ -731,6 +761,25 @@ public final class AeronTransport implements Transport {
 
     /** Fails when the peer is gone (link lost, no heartbeat within peerTimeout) or silent beyond progressTimeout. */
     private void checkAlive(Link l, String tag, long waitingSince, long now) {
+        for (Link o : links) {
+            if (o == null) {
+                continue;
+            }
+            int reported = o.receiver.reportedFailed();
+            if (reported >= 0 && reported != self) {
+                throw new PeerFailureException(self, reported, tag, "reported failed by party " + o.peer
+                        + ", which stopped");
+            }
+            if (o != l) {
+                // a third party that died is reported by name even while this party waits on the other one
+                long heardOther = Math.max(o.receiver.lastFrameNanos(), heartbeats.lastHeard(o.peer));
+                if (now - heardOther > peerTimeoutNs) {
+                    throw new PeerFailureException(self, o.peer, tag, "no heartbeat for " + (now - heardOther) / 1_000_000
+                            + " ms (limit " + ctx.peerTimeout().toMillis() + " ms): party " + o.peer
+                            + " is down, hung or unreachable");
+                }
+            }
+        }
         if (!l.subscription.isConnected()) {
             throw new PeerFailureException(self, l.peer, tag, "link lost (peer closed or crashed)");
         }

@@ -32,6 +32,8 @@ final class LinkReceiver {
     private String expectedTag;
     private long expectedBytes = -1;
     private long lastFrameNanos;
+    /** The peer a peer reported failed ({@link AeronTransport#ABORT_TAG}), or -1. */
+    private int reportedFailed = -1;
 
     LinkReceiver(int self, int peer, LinkCipher rx, int chunkLength, int maxMessageLength) {
         this.self = self;
@@ -130,6 +132,16 @@ final class LinkReceiver {
         lastFrameNanos = System.nanoTime();
         if (m.filled == m.length) {
             inbox.finish();
+            if (m.tag.equals(AeronTransport.ABORT_TAG) && m.length == Long.BYTES) {
+                // not protocol data: the peer stops because a third party failed; keep the report, drop the message
+                reportedFailed = (int) m.longs.get(0);
+                inbox.consumed(m);
+            }
         }
+    }
+
+    /** The party this link's peer reported failed before closing its links, or -1. */
+    int reportedFailed() {
+        return reportedFailed;
     }
 }

@@ -44,7 +44,10 @@ public final class LocalParties implements AutoCloseable {
     private final PartiesConfig config;
 
     private LocalParties(AeronTransport.Context ctx, String host, int[] ports) {
-        KeyPair[] keys = {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()};
+        this(ctx, host, ports, new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
+    }
+
+    private LocalParties(AeronTransport.Context ctx, String host, int[] ports, KeyPair[] keys) {
         config = new PartiesConfig(
                 new PartiesConfig.Party(0, host, ports[0], keys[0].getPublic()),
                 new PartiesConfig.Party(1, host, ports[1], keys[1].getPublic()),
@@ -74,6 +77,17 @@ public final class LocalParties implements AutoCloseable {
     /** Three parties over UDP on 127.0.0.1 with free ports; {@code ctx}'s channel is set to UDP. */
     public static LocalParties udpLoopback(AeronTransport.Context ctx) {
         return new LocalParties(ctx.channel(AeronTransport.Context.Channel.UDP), "127.0.0.1", freeUdpPorts());
+    }
+
+    /**
+     * Three parties over UDP on 127.0.0.1 with free ports and the given static key pairs (for example ones kept
+     * with a checkpoint, so that a resumed run is a session of the same parties).
+     */
+    public static LocalParties udpLoopback(AeronTransport.Context ctx, KeyPair[] keys) {
+        if (keys.length != 3) {
+            throw new IllegalArgumentException("three key pairs needed, got " + keys.length);
+        }
+        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.UDP), "127.0.0.1", freeUdpPorts(), keys);
     }
 
     /** Three distinct UDP ports that were free a moment ago. */
