@@ -35,9 +35,20 @@ public final class PartyThreads {
         return run(settings, Session.LinkPolicy.REQUIRE_PROTECTED, transports, body);
     }
 
+    /** How each party's session starts (fresh, or restored from a checkpoint's PRG states). */
+    @FunctionalInterface
+    public interface SessionStarter {
+        Session start(Transport transport);
+    }
+
     /** As {@link #run(MpcSettings, Transport[], PartyBody)} with an explicit policy for unprotected links. */
     public static <T> List<T> run(MpcSettings settings, Session.LinkPolicy policy, Transport[] transports,
             PartyBody<T> body) {
+        return run(transports, t -> Session.start(t, settings, policy), body);
+    }
+
+    /** As {@link #run(MpcSettings, Transport[], PartyBody)}, each session started by {@code starter}. */
+    public static <T> List<T> run(Transport[] transports, SessionStarter starter, PartyBody<T> body) {
         if (transports.length != 3) {
             throw new IllegalArgumentException("three transports needed, got " + transports.length);
         }
@@ -52,7 +63,7 @@ public final class PartyThreads {
                 futures.add(pool.submit(() -> {
                     Thread.currentThread().setName("mpc-party-" + t.partyId());
                     try {
-                        Session s = Session.start(t, settings, policy);
+                        Session s = starter.start(t);
                         return body.run(s);
                     } catch (Throwable e) {
                         // close this party's links so that its peers stop at once instead of waiting for it

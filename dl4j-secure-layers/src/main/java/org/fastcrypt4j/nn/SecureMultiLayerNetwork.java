@@ -563,6 +563,15 @@ public final class SecureMultiLayerNetwork {
      * @param maxBatches stop after this many batches (0: the whole iterator)
      */
     public Evaluation evaluate(int dataOwner, DataSetIterator iteratorAtOwner, int receiver, int maxBatches) {
+        return evaluate(dataOwner, iteratorAtOwner, receiver, maxBatches, null);
+    }
+
+    /**
+     * As {@link #evaluate(int, DataSetIterator, int, int)}, also handing every batch's revealed prediction to
+     * {@code predictionsAtReceiver} at the receiver (ignored elsewhere).
+     */
+    public Evaluation evaluate(int dataOwner, DataSetIterator iteratorAtOwner, int receiver, int maxBatches,
+            java.util.function.Consumer<INDArray> predictionsAtReceiver) {
         checkParty(dataOwner, "data owner");
         checkParty(receiver, "receiver");
         int me = session.party();
@@ -594,6 +603,9 @@ public final class SecureMultiLayerNetwork {
             }
             if (eval != null) {
                 eval.eval(labels.castTo(DataType.FLOAT), predicted.castTo(DataType.FLOAT));
+                if (predictionsAtReceiver != null) {
+                    predictionsAtReceiver.accept(predicted);
+                }
             }
             batches++;
         }

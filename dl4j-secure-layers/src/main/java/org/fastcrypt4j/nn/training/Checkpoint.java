@@ -14,8 +14,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.fastcrypt4j.mpc.Session;
@@ -24,6 +26,7 @@ import org.fastcrypt4j.ring.AesCtrPrg;
 import org.fastcrypt4j.ring.RingTensor;
 import org.fastcrypt4j.transport.PartiesConfig;
 import org.fastcrypt4j.transport.PartyKeys;
+import org.fastcrypt4j.transport.Transport;
 
 /**
  * One party's checkpoint of a private training run, in a file of its own ({@code party-N.ckpt}): only that party's
@@ -34,8 +37,10 @@ import org.fastcrypt4j.transport.PartyKeys;
  * steps before continuing ({@code SecureMultiLayerNetwork.fit}).
  *
  * <p>Writing never overwrites a complete checkpoint before the new one is complete: the file is written to a
- * temporary file in the same directory, forced to disk (fsync), renamed atomically over the old one, and the
- * directory is forced too.
+ * temporary file in the same directory, forced to disk (fsync), and renamed atomically into place, the previous
+ * checkpoint being kept as {@code party-N.prev.ckpt}; the directory is forced too. A party killed while the others
+ * write their next checkpoint may be one checkpoint behind them, so on resume the parties take the latest step that
+ * all three have ({@link #agree}).
  *
  * <p>The file holds secrets of its party (shares and PRG seeds): keep it as private as the party's key file (it is
  * created readable by its owner only where the file system allows).
@@ -48,6 +53,11 @@ public record Checkpoint(int party, byte[] configHash, byte[] partiesFingerprint
 
     public static Path file(Path dir, int party) {
         return dir.resolve("party-" + party + ".ckpt");
+    }
+
+    /** The party's previous checkpoint, kept when a new one is written. */
+    public static Path previousFile(Path dir, int party) {
+        return dir.resolve("party-" + party + ".prev.ckpt");
     }
 
     /** SHA-256 of a configuration's JSON. */
@@ -108,6 +118,11 @@ public record Checkpoint(int party, byte[] configHash, byte[] partiesFingerprint
             }
             ch.force(true);
         }
+        if (Files.exists(target)) {
+            // keep one generation: a kill can stop the parties between their writes, one step apart
+            Files.move(target, previousFile(dir, party), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
@@ -127,6 +142,11 @@ public record Checkpoint(int party, byte[] configHash, byte[] partiesFingerprint
         if (!Files.isRegularFile(f)) {
             throw new IllegalStateException("party " + party + ": no checkpoint " + f);
         }
+        return readFile(f, party, configHash, partiesFingerprint);
+    }
+
+    private static Checkpoint readFile(Path f, int party, byte[] configHash, byte[] partiesFingerprint)
+            throws IOException {
         try (InputStream raw = Files.newInputStream(f); DataInputStream in = new DataInputStream(raw)) {
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -159,6 +179,55 @@ public record Checkpoint(int party, byte[] configHash, byte[] partiesFingerprint
             return new Checkpoint(party, ch, pf, step, epoch, batch, new Session.PrgStates(st[0], st[1], st[2]), params,
                     opt);
         }
+    }
+
+    /**
+     * This party's checkpoints in {@code dir} (current and previous, the ones that exist and pass {@link #read}'s
+     * checks), latest first.
+     */
+    public static List<Checkpoint> readAll(Path dir, int party, byte[] configHash, byte[] partiesFingerprint)
+            throws IOException {
+        List<Checkpoint> out = new ArrayList<>();
+        Checkpoint current = read(dir, party, configHash, partiesFingerprint);
+        out.add(current);
+        if (Files.isRegularFile(previousFile(dir, party))) {
+            out.add(readFile(previousFile(dir, party), party, configHash, partiesFingerprint));
+        }
+        return out;
+    }
+
+    /**
+     * Agrees with both peers, over the (authenticated) transport before any session starts, on the latest step for
+     * which all three parties hold a checkpoint, and returns this party's checkpoint of that step. One round: each
+     * party sends the steps it has (two longs) to both others.
+     *
+     * @throws IllegalStateException when no step is common to the three
+     */
+    public static Checkpoint agree(Transport t, List<Checkpoint> mine) {
+        long[] steps = {-1, -1};
+        for (int i = 0; i < Math.min(2, mine.size()); i++) {
+            steps[i] = mine.get(i).step();
+        }
+        int me = t.partyId();
+        t.send(Transport.next(me), "checkpoint/steps", steps);
+        t.send(Transport.prev(me), "checkpoint/steps", steps);
+        long[] a = t.receive(Transport.next(me), "checkpoint/steps", 2);
+        long[] b = t.receive(Transport.prev(me), "checkpoint/steps", 2);
+        Checkpoint best = null;
+        for (Checkpoint c : mine) {
+            long st = c.step();
+            boolean common = (a[0] == st || a[1] == st) && (b[0] == st || b[1] == st);
+            if (common && (best == null || st > best.step())) {
+                best = c;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException("party " + me + ": no checkpoint step common to the three parties (this party"
+                    + " has " + java.util.Arrays.toString(steps) + ", party " + Transport.next(me) + " "
+                    + java.util.Arrays.toString(a) + ", party " + Transport.prev(me) + " " + java.util.Arrays.toString(b)
+                    + ")");
+        }
+        return best;
     }
 
     static String hex(byte[] b) {
