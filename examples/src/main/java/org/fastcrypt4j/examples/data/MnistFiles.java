@@ -41,9 +41,12 @@ public final class MnistFiles {
         this.dir = dir;
     }
 
-    /** The default data directory: $FC4J_DATA/mnist, else .fastcrypt4j/data/mnist under the working directory. */
+    /**
+     * The default data directory: $FC4J_DATA/mnist (or the system property {@code fc4j.data}), else
+     * .fastcrypt4j/data/mnist under the working directory.
+     */
     public static MnistFiles defaultLocation() {
-        String env = System.getenv("FC4J_DATA");
+        String env = System.getProperty("fc4j.data", System.getenv("FC4J_DATA"));
         Path base = env != null && !env.isBlank() ? Path.of(env) : Path.of(".fastcrypt4j", "data");
         return new MnistFiles(base.resolve("mnist"));
     }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Starts the three parties of a FastCrypt4J job, one process each: on three hosts over ssh, or on this host.
+#
+#   examples/launch/launch.sh --hosts host0,host1,host2 [--user U] [--ssh-key FILE] [--workdir DIR] [--port P] \
+#       [--run-dir DIR] -- [party options: --job train|infer --net lenet --pool max --limit 0 ...]
+#   examples/launch/launch.sh --local [--port P] [--run-dir DIR] -- [party options]
+#
+# Remote mode (the counterpart of FastCryptGPU's launch_distributed.sh): every host must have a checkout of this
+# repository at --workdir (default: the same path as here) with Java and Maven (./fastcrypt4j builds on first use).
+# Each party generates its own key pair on its own host (the private key never leaves it: `fastcrypt4j keygen`),
+# the launcher collects the public lines into parties.conf, copies it to every host, and starts
+# `./fastcrypt4j party --id i` on host i over ssh. Party i listens on UDP --port (default 40100) of host i.
+# Local mode runs the same three processes on 127.0.0.1 (ports P, P+1, P+2), keys in the run directory.
+# Logs: RUN_DIR/party-i.log (default RUN_DIR: ./.fastcrypt4j/runs/<timestamp>). Exits non-zero if any party failed.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+hosts="" user="" ssh_key="" workdir="$here" port=40100 local_mode=0 run_dir=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --hosts) hosts="$2"; shift 2 ;;
+    --user) user="$2"; shift 2 ;;
+    --ssh-key) ssh_key="$2"; shift 2 ;;
+    --workdir) workdir="$2"; shift 2 ;;
+    --port) port="$2"; shift 2 ;;
+    --run-dir) run_dir="$2"; shift 2 ;;
+    --local) local_mode=1; shift ;;
+    --) shift; break ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "launch.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+job_args=("$@")
+run_dir="${run_dir:-$here/.fastcrypt4j/runs/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$run_dir"
+run_dir="$(cd "$run_dir" && pwd)"
+
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup INT TERM
+
+if [ "$local_mode" = 1 ]; then
+  (cd "$here" && ./fastcrypt4j --help >/dev/null)   # build once before three processes race to
+  : > "$run_dir/parties.conf"
+  for i in 0 1 2; do
+    (cd "$here" && ./fastcrypt4j keygen --out "$run_dir/keys" --party "$i" --host 127.0.0.1 --port $((port + i))) \
+      2>/dev/null >> "$run_dir/parties.conf"
+  done
+  for i in 0 1 2; do
+    (cd "$here" && exec ./fastcrypt4j party --id "$i" --config "$run_dir/parties.conf" --keys "$run_dir/keys" \
+      "${job_args[@]}") > "$run_dir/party-$i.log" 2>&1 &
+    pids+=($!)
+  done
+else
+  IFS=, read -r -a host_list <<< "$hosts"
+  if [ "${#host_list[@]}" -ne 3 ]; then
+    echo "launch.sh: --hosts needs three hosts, got '${hosts}'" >&2; exit 2
+  fi
+  ssh_opts=(-o BatchMode=yes -o ConnectTimeout=10)
+  [ -n "$ssh_key" ] && ssh_opts+=(-i "$ssh_key")
+  target() { if [ -n "$user" ]; then echo "$user@$1"; else echo "$1"; fi; }
+  : > "$run_dir/parties.conf"
+  for i in 0 1 2; do
+    h="${host_list[$i]}"
+    ssh "${ssh_opts[@]}" "$(target "$h")" "cd '$workdir' && ./fastcrypt4j keygen --out '$workdir/.fastcrypt4j/keys' \
+      --party $i --host $h --port $port" 2>/dev/null >> "$run_dir/parties.conf"
+  done
+  for i in 0 1 2; do
+    h="${host_list[$i]}"
+    scp "${ssh_opts[@]}" "$run_dir/parties.conf" "$(target "$h"):$workdir/.fastcrypt4j/parties.conf" >/dev/null
+  done
+  quoted_args="$(printf "'%s' " "${job_args[@]}")"
+  for i in 0 1 2; do
+    h="${host_list[$i]}"
+    ssh "${ssh_opts[@]}" "$(target "$h")" "cd '$workdir' && exec ./fastcrypt4j party --id $i \
+      --config '$workdir/.fastcrypt4j/parties.conf' --keys '$workdir/.fastcrypt4j/keys' $quoted_args" \
+      > "$run_dir/party-$i.log" 2>&1 &
+    pids+=($!)
+  done
+fi
+
+status=0
+for i in 0 1 2; do
+  if wait "${pids[$i]}"; then
+    echo "launch.sh: party $i finished (log $run_dir/party-$i.log)"
+  else
+    code=$?
+    status=1
+    echo "launch.sh: party $i FAILED with status $code (log $run_dir/party-$i.log):" >&2
+    tail -n 5 "$run_dir/party-$i.log" >&2
+  fi
+done
+grep -h '^{"job"' "$run_dir"/party-*.log || true
+exit "$status"
