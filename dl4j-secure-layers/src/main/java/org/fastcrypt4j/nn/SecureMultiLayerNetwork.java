@@ -65,6 +65,7 @@ public final class SecureMultiLayerNetwork {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final SecureTrainingModel listenerView;
     private SecureOptimizer optimizer;
+    private LayerProfiler profiler;
     private long step;
     private int epoch;
     private int batchInEpoch;
@@ -290,6 +291,54 @@ public final class SecureMultiLayerNetwork {
         return Arrays.copyOfRange(msg, 1, 1 + (int) msg[0]);
     }
 
+    // ------------------------------------------------------------------------------------------- profiling
+
+    /**
+     * Receives, for every layer pass (and the loss and the update of a training step), its wall time and what this
+     * party sent during it, by protocol step (the tag prefix: mul, trunc, a2b, relu, maxpool, ...).
+     */
+    @FunctionalInterface
+    public interface LayerProfiler {
+        /**
+         * @param what    "layer 2 'pool1' (SecureSubsampling)", "loss" or "update"
+         * @param phase   "forward" or "backward"
+         * @param steps   protocol step (tag prefix) to {bytes sent, messages sent, rounds}
+         */
+        void record(String what, String phase, long nanos, long bytesSent, long rounds,
+                Map<String, long[]> steps);
+    }
+
+    /** Profiles every pass from now on (null: stop). */
+    public void setProfiler(LayerProfiler p) {
+        profiler = p;
+    }
+
+    private SharedTensor timed(String what, String phase, java.util.function.Supplier<SharedTensor> f) {
+        if (profiler == null) {
+            return f.get();
+        }
+        Map<String, org.fastcrypt4j.transport.TrafficStats.Counter> before = session.stats().snapshot();
+        long depth = session.stats().depth();
+        long t0 = System.nanoTime();
+        SharedTensor out = f.get();
+        long nanos = System.nanoTime() - t0;
+        Map<String, org.fastcrypt4j.transport.TrafficStats.Counter> after = session.stats().snapshot();
+        Map<String, long[]> steps = new java.util.TreeMap<>();
+        long bytes = 0;
+        for (Map.Entry<String, org.fastcrypt4j.transport.TrafficStats.Counter> e : after.entrySet()) {
+            org.fastcrypt4j.transport.TrafficStats.Counter b = before.get(e.getKey());
+            long db = e.getValue().bytesSent() - (b == null ? 0 : b.bytesSent());
+            long dm = e.getValue().messagesSent() - (b == null ? 0 : b.messagesSent());
+            long dr = e.getValue().rounds() - (b == null ? 0 : b.rounds());
+            if (db != 0 || dm != 0 || dr != 0) {
+                steps.put(e.getKey(), new long[] {db, dm, dr});
+                bytes += db;
+            }
+        }
+        profiler.record(what, phase, nanos, bytes, session.stats().depth() - depth, steps);
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------- training
 
     /** DL4J listeners, told of every iteration and epoch (they see only what {@link SecureTrainingModel} shows). */
@@ -328,12 +377,20 @@ public final class SecureMultiLayerNetwork {
     public SharedTensor fitBatch(SharedTensor features, SharedTensor labels, boolean withLoss) {
         int n = (int) features.shape()[0];
         SecureOutput out = outputLayer();
-        SharedTensor logits = out.forward(featuresBeforeOutput(features, true), true);
-        SecureOutput.LossStep loss = out.lossStep(logits, labels, withLoss);
         int last = layers.size() - 1;
-        SharedTensor eps = out.backward(loss.gradient(), last > 0);
+        SharedTensor in = featuresBeforeOutput(features, true);
+        SharedTensor logits = timed(out.describe(), "forward", () -> out.forward(in, true));
+        SecureOutput.LossStep[] loss = new SecureOutput.LossStep[1];
+        timed("loss", "forward", () -> {
+            loss[0] = out.lossStep(logits, labels, withLoss);
+            return loss[0].gradient();
+        });
+        SharedTensor eps = timed(out.describe(), "backward", () -> out.backward(loss[0].gradient(), last > 0));
         for (int i = last - 1; i >= 0; i--) {
-            eps = layers.get(i).backward(preprocessBackward(i + 1, eps), i > 0);
+            SecureLayer l = layers.get(i);
+            SharedTensor e = preprocessBackward(i + 1, eps);
+            boolean need = i > 0;
+            eps = timed(l.describe(), "backward", () -> l.backward(e, need));
         }
         Map<String, SharedTensor> params = new java.util.LinkedHashMap<>();
         Map<String, SharedTensor> grads = new java.util.LinkedHashMap<>();
@@ -342,12 +399,18 @@ public final class SecureMultiLayerNetwork {
             l.parameters().forEach((k, v) -> params.put(i + "_" + k, v));
             l.gradients().forEach((k, v) -> grads.put(i + "_" + k, v));
         }
-        Map<String, SharedTensor> updated = optimizer().step(session, params, grads, n);
+        @SuppressWarnings("unchecked")
+        Map<String, SharedTensor>[] holder = new Map[1];
+        timed("update", "backward", () -> {
+            holder[0] = optimizer().step(session, params, grads, n);
+            return null;
+        });
+        Map<String, SharedTensor> updated = holder[0];
         updated.forEach((k, v) -> {
             int sep = k.indexOf('_');
             layers.get(Integer.parseInt(k.substring(0, sep))).setParameter(k.substring(sep + 1), v);
         });
-        return loss.loss();
+        return loss[0].loss();
     }
 
     /**
@@ -505,14 +568,17 @@ public final class SecureMultiLayerNetwork {
         }
         SharedTensor a = features;
         for (int i = 0; i < layers.size() - 1; i++) {
-            a = layers.get(i).forward(preprocess(i, a), training);
+            SecureLayer l = layers.get(i);
+            SharedTensor x = preprocess(i, a);
+            a = timed(l.describe(), "forward", () -> l.forward(x, training));
         }
         return preprocess(layers.size() - 1, a);
     }
 
     /** The output layer's logits (pre-activation) on shares, scale f. */
     public SharedTensor logits(SharedTensor features) {
-        return outputLayer().forward(featuresBeforeOutput(features, false), false);
+        SharedTensor in = featuresBeforeOutput(features, false);
+        return timed(outputLayer().describe(), "forward", () -> outputLayer().forward(in, false));
     }
 
     /**
@@ -531,7 +597,8 @@ public final class SecureMultiLayerNetwork {
      */
     public INDArray output(SharedTensor features, int receiver) {
         checkParty(receiver, "receiver");
-        SharedTensor z = outputLayer().logitsForReveal(featuresBeforeOutput(features, false));
+        SharedTensor in = featuresBeforeOutput(features, false);
+        SharedTensor z = timed(outputLayer().describe(), "forward", () -> outputLayer().logitsForReveal(in));
         RingTensor v = Sharing.revealTo(session, receiver, z);
         if (v == null) {
             return null;

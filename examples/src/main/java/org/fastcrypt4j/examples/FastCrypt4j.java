@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./fastcrypt4j} command line. */
 @Command(name = "fastcrypt4j", mixinStandardHelpOptions = true, version = "FastCrypt4J 0.1.0",
         description = "Three-party privacy-preserving deep learning for Deeplearning4j.",
-        subcommands = {DemoCommand.class, PartyCommand.class, BenchCommand.class, KeygenCommand.class})
+        subcommands = {DemoCommand.class, PartyCommand.class, org.fastcrypt4j.examples.bench.BenchmarkCommand.class, BenchCommand.class, KeygenCommand.class})
 public final class FastCrypt4j implements Runnable {
 
     @CommandLine.Spec

@@ -29,11 +29,16 @@ class ThreeProcessesTest {
 
     @Test
     void theLaunchersLocalModeRunsTheJobInThreeProcesses(@TempDir Path dir) throws Exception {
-        Process p = new ProcessBuilder("bash", repoRoot().resolve("examples/launch/launch.sh").toString(), "--local",
-                "--port", Integer.toString(LocalParties.freeUdpPorts()[0] / 3 * 3 % 50000 + 10000), "--run-dir",
-                dir.toString(), "--", "--net", "mlp", "--limit", "640", "--batch", "64", "--test", "256")
+        ProcessBuilder pb = new ProcessBuilder("bash", repoRoot().resolve("examples/launch/launch.sh").toString(),
+                "--local", "--port", Integer.toString(LocalParties.freeUdpPorts()[0] / 3 * 3 % 50000 + 10000),
+                "--run-dir", dir.toString(), "--", "--net", "mlp", "--limit", "640", "--batch", "64", "--test", "256")
                 .directory(repoRoot().toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("launch.log").toFile()).start();
+                .redirectOutput(dir.resolve("launch.log").toFile());
+        // the processes run the classes under test (no build of their own), with the test's data directory
+        pb.environment().put("FC4J_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("FC4J_DATA", System.getProperty("fc4j.data"));
+        pb.environment().put("FC4J_JAVA_OPTS", "-Xmx2g");
+        Process p = pb.start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "launcher did not finish");
         String log = Files.readString(dir.resolve("launch.log"));
         assertEquals(0, p.exitValue(), log);
