@@ -58,8 +58,24 @@ public final class SecureConversion {
     private SecureConversion() {
     }
 
-    /** The secure configuration computing the same network as {@code plain}. */
+    /**
+     * The secure configuration computing the same network as {@code plain}, with every ReLU that is directly
+     * followed by a max pooling moved after it ({@link #toSecure(MultiLayerConfiguration, boolean)}).
+     */
     public static MultiLayerConfiguration toSecure(MultiLayerConfiguration plain) {
+        return toSecure(plain, true);
+    }
+
+    /**
+     * The secure configuration computing the same network as {@code plain}.
+     *
+     * @param poolBeforeRelu move a ReLU that is directly followed by a max pooling after the pooling: the same
+     *                       function exactly (max commutes with the monotone ReLU, and the padding of max pooling
+     *                       never wins), and the same gradients but at exact ties, while the secure comparisons of
+     *                       the ReLU run on k times fewer values (4 for 2x2 windows). The plaintext twin
+     *                       ({@link #toPlain}) has the same order.
+     */
+    public static MultiLayerConfiguration toSecure(MultiLayerConfiguration plain, boolean poolBeforeRelu) {
         List<String> problems = new ArrayList<>();
         List<NeuralNetConfiguration> confs = new ArrayList<>();
         Map<Integer, InputPreProcessor> pre = new HashMap<>();
@@ -85,6 +101,19 @@ public final class SecureConversion {
         }
         if (!problems.isEmpty()) {
             throw new UnsupportedConfigurationException("cannot convert the configuration to a secure one", problems);
+        }
+        if (poolBeforeRelu) {
+            for (int j = 0; j + 1 < confs.size(); j++) {
+                Layer a = confs.get(j).getLayer();
+                Layer b = confs.get(j + 1).getLayer();
+                if (a instanceof SecureActivationLayer act && act.isRelu() && b instanceof SecureSubsamplingLayer sub
+                        && sub.getPoolingType() == PoolingType.MAX && !pre.containsKey(j) && !pre.containsKey(j + 1)) {
+                    NeuralNetConfiguration relu = confs.get(j);
+                    confs.set(j, confs.get(j + 1));
+                    confs.set(j + 1, relu);
+                    j++;
+                }
+            }
         }
         MultiLayerConfiguration out = plain.clone();
         out.setConfs(confs);

@@ -337,11 +337,12 @@ public class DemoCommand implements Callable<Integer> {
             }
         }
         Evaluation plainEval = model.evaluate(data.test(test, testBatch));
-        System.out.printf(Locale.ROOT, "demo: plaintext DL4J %s (%s pooling) trained by the model owner on %d images for"
-                + " %d epochs in %.1f s: test accuracy %.2f%%%n", net, pool, trainImages <= 0 ? 60_000 : trainImages, ep,
+        System.out.printf(Locale.ROOT, "demo: plaintext DL4J %s%s trained by the model owner on %d images for"
+                + " %d epochs in %.1f s: test accuracy %.2f%%%n", net, net == Net.lenet ? " (" + pool + " pooling)" : "", trainImages <= 0 ? 60_000 : trainImages, ep,
                 (System.nanoTime() - t0) / 1e9, 100 * plainEval.accuracy());
         List<INDArray> plainLogits = plainLogits(model, data.test(test, testBatch));
-        MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConf);
+        // the updater plays no part in inference: the secure configuration of the same architecture with SGD
+        MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConfiguration());
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
         System.out.printf(Locale.ROOT, "demo: private inference by three parties over Aeron %s on 127.0.0.1; P0 shares"
                 + " the model, P1 its test images and alone receives the logits; f = %d, MSB %s%n", channel,

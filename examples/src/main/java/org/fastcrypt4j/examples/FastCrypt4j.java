@@ -20,7 +20,7 @@ public final class FastCrypt4j implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new FastCrypt4j()).execute(args);
+        int code = new CommandLine(new FastCrypt4j()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
     }
 }

@@ -32,7 +32,7 @@ class PrivateTrainingIntegrationTest {
         int code;
         try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(new PrintStream(new TeeStream(old, capture), true, StandardCharsets.UTF_8));
-            code = new CommandLine(new FastCrypt4j()).execute(args);
+            code = new CommandLine(new FastCrypt4j()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         } finally {
             System.setOut(old);
         }
