@@ -45,6 +45,8 @@ if [ "$local_mode" = 1 ]; then
     (cd "$here" && ./fastcrypt4j keygen --out "$run_dir/keys" --party "$i" --host 127.0.0.1 --port $((port + i))) \
       2>/dev/null >> "$run_dir/parties.conf"
   done
+  # three JVMs share this host: a third of the single-JVM memory caps each (see ./fastcrypt4j), unless set
+  export FC4J_JAVA_OPTS="${FC4J_JAVA_OPTS:--Xmx2g -Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=5g}"
   for i in 0 1 2; do
     (cd "$here" && exec ./fastcrypt4j party --id "$i" --config "$run_dir/parties.conf" --keys "$run_dir/keys" \
       "${job_args[@]}") > "$run_dir/party-$i.log" 2>&1 &

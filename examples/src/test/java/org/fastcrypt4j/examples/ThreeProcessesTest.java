@@ -37,7 +37,7 @@ class ThreeProcessesTest {
         // the processes run the classes under test (no build of their own), with the test's data directory
         pb.environment().put("FC4J_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("FC4J_DATA", System.getProperty("fc4j.data"));
-        pb.environment().put("FC4J_JAVA_OPTS", "-Xmx2g");
+        pb.environment().put("FC4J_JAVA_OPTS", "-Xmx2g -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g");
         Process p = pb.start();
         assertTrue(p.waitFor(10, TimeUnit.MINUTES), "launcher did not finish");
         String log = Files.readString(dir.resolve("launch.log"));
@@ -64,7 +64,7 @@ class ThreeProcessesTest {
         List<Process> procs = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                procs.add(new ProcessBuilder(java, "-Xmx2g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                procs.add(new ProcessBuilder(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens",
                         "java.base/sun.nio.ch=ALL-UNNAMED", "-Dfc4j.data=" + System.getProperty("fc4j.data"), "-cp",
                         System.getProperty("java.class.path"), FastCrypt4j.class.getName(), "party", "--id",
