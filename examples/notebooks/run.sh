@@ -16,7 +16,8 @@
 # and found through JUPYTER_PATH, so nothing is installed into the user's or the system's Jupyter.
 #
 # Environment: FC4J_NOTEBOOK_JAVA (the java launcher; default $JAVA_HOME/bin/java, else java on PATH;
-# JDK 17 or newer with jdk.jshell), FC4J_NOTEBOOK_JAVA_OPTS (heap etc., default -Xmx4g),
+# JDK 17 or newer with jdk.jshell), FC4J_NOTEBOOK_JAVA_OPTS (heap and ND4J memory caps, default
+# -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g),
 # FC4J_NOTEBOOK_CELL_TIMEOUT (seconds per cell, default 600), FC4J_NOTEBOOK_STARTUP_TIMEOUT (seconds
 # for a kernel to answer, default 60; 3 attempts), FC4J_MVN_ARGS (extra Maven arguments),
 # FC4J_NOTEBOOK_SKIP_BUILD=1 (use the classes already built even if sources are newer), FC4J_DATA (the
@@ -125,7 +126,7 @@ install_kernel() {
   # shellcheck disable=SC2086
   FC4J_KERNEL_CLASSPATH="$(kernel_classpath)" "$py" - "$kernel_dir/kernel.json" "$java_bin" \
       "$fix_dir:$kernel_jar" "$kernels_home/mima_cache" "${FC4J_DATA:-$root/.fastcrypt4j/data}" \
-      "$kernel_version" ${FC4J_NOTEBOOK_JAVA_OPTS:--Xmx4g} <<'PY'
+      "$kernel_version" ${FC4J_NOTEBOOK_JAVA_OPTS:--Xmx3g -Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g} <<'PY'
 import json, os, sys
 out, java, kernel_cp, mima, data, version = sys.argv[1:7]
 java_opts = sys.argv[7:]
@@ -137,6 +138,7 @@ spec = {
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-Djava.awt.headless=true",  # pictures are drawn into BufferedImages, never on a screen
         "-cp", kernel_cp, "org.rapaio.jupyter.kernel.MainApp", "{connection_file}"],
     "display_name": "Java (FastCrypt4J, rjk %s)" % version,
     "language": "java",
