@@ -103,8 +103,9 @@ final class LinkReceiver {
                 lastTag = tag;
                 lastTagBytes = tag.getBytes(StandardCharsets.UTF_8);
             }
-            if (expectedTag != null && inbox.head() == null) {
-                // this is the message the party is waiting for: allocate only what the protocol expects
+            if (expectedTag != null && inbox.head() == null && !tag.equals(AeronTransport.ABORT_TAG)) {
+                // this is the message the party is waiting for: allocate only what the protocol expects (a peer's
+                // abort notice may come in its place: it is 8 bytes, kept as the report of who failed, see below)
                 if (!tag.equals(expectedTag)) {
                     throw new TagMismatchException(self, peer, expectedTag, tag);
                 }

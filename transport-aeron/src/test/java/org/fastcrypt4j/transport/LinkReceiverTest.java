@@ -79,6 +79,17 @@ class LinkReceiverTest {
     }
 
     @Test
+    void anAbortNoticeInPlaceOfTheAwaitedMessageIsKeptAsTheReportNotATagMismatch() {
+        // the peer stops because party 2 failed while this party waits for protocol data from it
+        receiver.expect("data/shape", 72);
+        byte[] failed = new byte[Long.BYTES];
+        java.nio.ByteBuffer.wrap(failed).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(2);
+        accept(sealed(AeronTransport.ABORT_TAG, Long.BYTES, 0, failed));
+        assertEquals(2, receiver.reportedFailed(), "seed " + seed);
+        assertNull(receiver.inbox().head(), "the notice is not protocol data");
+    }
+
+    @Test
     void forgedReplayedAndTruncatedFramesAreRejectedAndNothingIsLost() {
         byte[] p0 = random(100);
         byte[] f0 = sealed("a/b", 100, 0, p0);
