@@ -103,7 +103,11 @@ final class LinkReceiver {
                 lastTag = tag;
                 lastTagBytes = tag.getBytes(StandardCharsets.UTF_8);
             }
-            if (expectedTag != null && inbox.head() == null && !tag.equals(AeronTransport.ABORT_TAG)) {
+            boolean abort = tag.equals(AeronTransport.ABORT_TAG);
+            if (abort && messageLength != Long.BYTES) {
+                throw new FrameRejectedException(peer, self, "abort notice of " + messageLength + " bytes, expected 8");
+            }
+            if (expectedTag != null && inbox.head() == null && !abort) {
                 // this is the message the party is waiting for: allocate only what the protocol expects (a peer's
                 // abort notice may come in its place: it is 8 bytes, kept as the report of who failed, see below)
                 if (!tag.equals(expectedTag)) {
