@@ -1,5 +1,6 @@
 package org.fastcrypt4j.ring;
 
+import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
 import java.util.Arrays;
@@ -24,6 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the scalar {@code add(long)}, {@code mul(long)}, {@code assign(long)} run in 64-bit integer
  * arithmetic on LONG arrays, also for constants above 2^53 (no detour through double); this is pinned by
  * {@code RingTensorExactnessTest} against a BigInteger oracle. Shifts run in Java over the flat buffer.
+ *
+ * <p>Lifetime of the native memory: ND4J frees an array's memory on its deallocator thread once the garbage
+ * collector finds the array unreachable, and the JIT may consider an object unreachable as soon as its last
+ * field was read, even while a method of it still runs. A direct view of the memory ({@code asNio()}) does not
+ * keep the array alive. So every copy through such a view here ends with {@link Reference#reachabilityFence}
+ * on the array; without it {@code RingTensor.of(...).toLongArray()}, or a copy out of a tensor its caller no
+ * longer refers to, could read memory freed and reused in the middle of the copy.
  */
 public final class RingTensor {
 
@@ -156,6 +164,7 @@ public final class RingTensor {
      * kernel call on this tensor; for a later write, call {@link #buffer()} again.
      */
     public LongBuffer buffer() {
+        // the caller must keep this tensor reachable while it uses the view (see the class comment)
         LongBuffer b = hostView(array);
         hostWritten(array);
         return b;
@@ -186,19 +195,33 @@ public final class RingTensor {
     /** A copy of the elements in c-order. */
     public long[] toLongArray() {
         long[] out = new long[intLength()];
-        hostView(array).get(out);
+        try {
+            hostView(array).get(out);
+        } finally {
+            Reference.reachabilityFence(array);
+        }
         return out;
     }
 
     /** Copies the elements in c-order into {@code dst} starting at {@code offset}. */
     public void copyTo(long[] dst, int offset) {
-        hostView(array).get(dst, offset, intLength());
+        int n = intLength();
+        try {
+            hostView(array).get(dst, offset, n);
+        } finally {
+            Reference.reachabilityFence(array);
+        }
     }
 
     /** Overwrites the elements in c-order from {@code src} starting at {@code offset}; returns this. */
     public RingTensor copyFrom(long[] src, int offset) {
-        hostView(array).put(src, offset, intLength());
-        hostWritten(array);
+        int n = intLength();
+        try {
+            hostView(array).put(src, offset, n);
+            hostWritten(array);
+        } finally {
+            Reference.reachabilityFence(array);
+        }
         return this;
     }
 

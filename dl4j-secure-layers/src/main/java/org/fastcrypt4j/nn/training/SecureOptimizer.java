@@ -15,8 +15,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * DL4J's SGD and Nesterov-momentum updaters on shares, with the hyper-parameters of the configuration as public
- * fixed-point constants, for all parameters of a network in one truncation pass (2 rounds per step, whatever the
- * number of parameters).
+ * fixed-point constants, for all parameters of a network together, in truncation passes of at most
+ * {@link #MAX_PASS} values (2 rounds per pass; LeNet's parameters take one pass).
  *
  * <p>As DL4J does with {@code miniBatch(true)}, the gradient of the summed loss is divided by the batch size N
  * (folded into the learning rate). With g the gradient, lr' = lr / N and mu the momentum:
@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * </ul>
  * Each right-hand side is a local combination of shares with public constants encoded at {@value #CONSTANT_BITS}
  * fractional bits (a learning rate of 0.01 / 128 would keep only 82 levels at 20 bits), truncated by
- * {@value #CONSTANT_BITS} bits: the wrap-free truncation of all of them at once, 2 rounds and 8 + 30/8 bytes per
+ * {@value #CONSTANT_BITS} bits: the wrap-free truncation of all of them, 2 rounds per pass and 8 + 30/8 bytes per
  * value from P0, 30/8 from the others. Valid while |constant * value| &lt; 2^(62 - f - {@value #CONSTANT_BITS})
  * (4096 at f = 20). Nothing is opened.
  */
@@ -52,6 +52,19 @@ public final class SecureOptimizer {
     }
 
     private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final int maxPass;
+
+    public SecureOptimizer() {
+        this(MAX_PASS);
+    }
+
+    /** With passes of at most {@code maxPass} values (tests use small passes). */
+    SecureOptimizer(int maxPass) {
+        if (maxPass < 1) {
+            throw new IllegalArgumentException("pass size " + maxPass);
+        }
+        this.maxPass = maxPass;
+    }
 
     /**
      * Registers parameter {@code key} with DL4J updater {@code updater} (Sgd or Nesterovs without schedules; the
@@ -118,7 +131,7 @@ public final class SecureOptimizer {
             }
             order.add(key);
         }
-        SharedTensor[] t = truncateAll(s, combos);
+        SharedTensor[] t = truncateAll(s, combos, maxPass);
         Map<String, SharedTensor> out = new LinkedHashMap<>();
         int k = 0;
         for (String key : order) {
@@ -138,31 +151,76 @@ public final class SecureOptimizer {
         return Math.round(c * (double) (1L << CONSTANT_BITS));
     }
 
-    /** Truncates every tensor by {@link #CONSTANT_BITS} in one pass. */
-    private static SharedTensor[] truncateAll(Session s, List<SharedTensor> xs) {
-        long total = 0;
-        for (SharedTensor x : xs) {
-            total += x.length();
+    /**
+     * Most values truncated in one pass. A pass holds about ten arrays of its length per party (the truncation's
+     * masks and messages), so VGG16's 30 million updated values (weights and velocities) in one pass would need
+     * about 2.4 GB of heap per party; passes of at most 2^21 values keep it near 170 MB. LeNet's 862,000 values
+     * take one pass (2 rounds); VGG16's 15 passes (30 rounds).
+     */
+    static final int MAX_PASS = 1 << 21;
+
+    /**
+     * Truncates every tensor by {@link #CONSTANT_BITS}, in passes of at most {@code maxPass} values: 2 rounds
+     * per pass.
+     */
+    private static SharedTensor[] truncateAll(Session s, List<SharedTensor> xs, int maxPass) {
+        SharedTensor[] out = new SharedTensor[xs.size()];
+        int first = 0;
+        while (first < xs.size()) {
+            long total = 0;
+            int last = first;
+            // the tensors of this pass: at least one, then as many as fit; a tensor larger than a pass is split
+            while (last < xs.size() && (last == first || total + xs.get(last).length() <= maxPass)) {
+                total += xs.get(last).length();
+                last++;
+            }
+            if (last == first + 1 && total > maxPass) {
+                out[first] = truncateLarge(s, xs.get(first), maxPass);
+            } else {
+                truncatePass(s, xs, first, last, Math.toIntExact(total), out);
+            }
+            first = last;
         }
-        long[] a = new long[Math.toIntExact(total)];
-        long[] b = new long[a.length];
+        return out;
+    }
+
+    /** Tensors {@code [from, to)} of {@code xs} (of {@code total} values in all) in one truncation. */
+    private static void truncatePass(Session s, List<SharedTensor> xs, int from, int to, int total, SharedTensor[] out) {
+        long[] a = new long[total];
+        long[] b = new long[total];
         int off = 0;
-        for (SharedTensor x : xs) {
+        for (int i = from; i < to; i++) {
+            SharedTensor x = xs.get(i);
             x.first().copyTo(a, off);
             x.second().copyTo(b, off);
             off += x.intLength();
         }
-        SharedTensor all = new SharedTensor(s.party(), RingTensor.of(a, a.length), RingTensor.of(b, b.length));
-        SharedTensor tr = Truncation.truncate(s, all, CONSTANT_BITS);
+        SharedTensor tr = Truncation.truncate(s, new SharedTensor(s.party(), RingTensor.of(a, total),
+                RingTensor.of(b, total)), CONSTANT_BITS);
         long[] ta = tr.first().toLongArray();
         long[] tb = tr.second().toLongArray();
-        SharedTensor[] out = new SharedTensor[xs.size()];
         off = 0;
-        for (int i = 0; i < out.length; i++) {
+        for (int i = from; i < to; i++) {
             long[] shape = xs.get(i).shape();
             out[i] = new SharedTensor(s.party(), RingTensor.copyOf(ta, off, shape), RingTensor.copyOf(tb, off, shape));
             off += xs.get(i).intLength();
         }
-        return out;
+    }
+
+    /** One tensor of more than {@code maxPass} values, truncated in passes over consecutive slices. */
+    private static SharedTensor truncateLarge(Session s, SharedTensor x, int maxPass) {
+        int n = x.intLength();
+        long[] a = x.first().toLongArray();
+        long[] b = x.second().toLongArray();
+        long[] ta = new long[n];
+        long[] tb = new long[n];
+        for (int off = 0; off < n; off += maxPass) {
+            int len = Math.min(maxPass, n - off);
+            SharedTensor slice = new SharedTensor(s.party(), RingTensor.copyOf(a, off, len), RingTensor.copyOf(b, off, len));
+            SharedTensor tr = Truncation.truncate(s, slice, CONSTANT_BITS);
+            tr.first().copyTo(ta, off);
+            tr.second().copyTo(tb, off);
+        }
+        return new SharedTensor(s.party(), RingTensor.of(ta, x.shape()), RingTensor.of(tb, x.shape()));
     }
 }
