@@ -133,7 +133,9 @@ java_opts = sys.argv[7:]
 classpath = [line for line in os.environ["FC4J_KERNEL_CLASSPATH"].splitlines() if line]
 spec = {
     "argv": [java] + java_opts + [
-        # Aeron on JDK 17+ (as ./fastcrypt4j); quieter ND4J/DL4J start-up logging in the cells
+        # the ring matmul's Vector API kernel and Aeron on JDK 17+ (as ./fastcrypt4j); quieter ND4J/DL4J start-up
+        # logging in the cells
+        "--add-modules", "jdk.incubator.vector",
         "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",

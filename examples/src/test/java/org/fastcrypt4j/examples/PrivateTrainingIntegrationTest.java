@@ -67,7 +67,7 @@ class PrivateTrainingIntegrationTest {
     @Test
     void aKilledRunResumesFromItsCheckpoints(@TempDir Path dir) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        Process p = new ProcessBuilder(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g", "--add-modules", "jdk.incubator.vector", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-Dfc4j.data=" + System.getProperty("fc4j.data"), "-cp", System.getProperty("java.class.path"),
                 FastCrypt4j.class.getName(), "demo", "--net", "mlp", "--limit", "1280", "--batch", "64", "--epochs", "1",

@@ -64,7 +64,7 @@ class ThreeProcessesTest {
         List<Process> procs = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                procs.add(new ProcessBuilder(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                procs.add(new ProcessBuilder(java, "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=4g", "--add-modules", "jdk.incubator.vector", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens",
                         "java.base/sun.nio.ch=ALL-UNNAMED", "-Dfc4j.data=" + System.getProperty("fc4j.data"), "-cp",
                         System.getProperty("java.class.path"), FastCrypt4j.class.getName(), "party", "--id",

@@ -14,12 +14,38 @@ public final class CpuRingKernels implements RingKernels {
     }
 
     /**
-     * {@code c = a[m,k] x b[k,n]} mod 2^64 on row-major arrays, with the chosen candidate. The limb method
-     * ({@link RingMatmulLimbs}, six float64 GEMMs) measured slower than the blocked long kernel on every shape
-     * of RingBench on this machine, so the blocked kernel is used for all shapes.
+     * Whether the ring matmul runs {@link RingMatmulVector} (the Vector API micro-kernel): true when the JVM was
+     * started with {@code --add-modules jdk.incubator.vector} (as {@code ./fastcrypt4j}, the tests and the notebook
+     * kernel are) unless the system property {@code fastcrypt4j.matmul} is {@code blocked}.
+     */
+    public static final boolean VECTOR_KERNEL = vectorKernelUsable();
+
+    private static boolean vectorKernelUsable() {
+        if ("blocked".equals(System.getProperty("fastcrypt4j.matmul"))) {
+            return false;
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return false;
+        }
+        try {
+            return RingMatmulVector.nr() >= 2;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code c = a[m,k] x b[k,n]} mod 2^64 on row-major arrays: {@link RingMatmulVector} where the Vector API is
+     * available (about ten times faster with AVX-512, twice with AVX2, measured on LeNet's shapes), else the
+     * cache-blocked long kernel {@link RingMatmulBlocked}. The limb method ({@link RingMatmulLimbs}, six float64
+     * GEMMs) measured slower than the blocked long kernel on every shape of RingBench on this machine.
      */
     public static void multiply(long[] a, long[] b, long[] c, int m, int k, int n) {
-        RingMatmulBlocked.multiply(a, b, c, m, k, n);
+        if (VECTOR_KERNEL) {
+            RingMatmulVector.multiply(a, b, c, m, k, n);
+        } else {
+            RingMatmulBlocked.multiply(a, b, c, m, k, n);
+        }
     }
 
     @Override

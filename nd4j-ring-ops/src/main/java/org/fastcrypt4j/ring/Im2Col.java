@@ -1,12 +1,11 @@
 package org.fastcrypt4j.ring;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * im2col / col2im on {@code long[]} for NCHW inputs, in the column layout of {@link RingKernels#im2col}:
  * {@code cols[C*KH*KW, N*OH*OW]}, row {@code (c*KH + kh)*KW + kw}, column {@code (n*OH + oh)*OW + ow}.
- * Pure data movement (col2im adds mod 2^64), so exact; parallel over rows of the column matrix (im2col) or
+ * Pure data movement (col2im adds mod 2^64), so exact; parallel ({@link RingParallel}) over rows of the column matrix (im2col) or
  * over channels (col2im, whose rows of one channel write the same input plane).
  */
 public final class Im2Col {
@@ -55,7 +54,7 @@ public final class Im2Col {
     public void im2col(long[] in, long[] cols) {
         int rows = colRows();
         int ncols = colCols();
-        IntStream.range(0, rows).parallel().forEach(r -> {
+        RingParallel.forEach(rows, r -> {
             int ch = r / (kh * kw);
             int ky = (r / kw) % kh;
             int kx = r % kw;
@@ -83,7 +82,7 @@ public final class Im2Col {
     /** Adds the entries of {@code cols} into {@code out} ([n, c, h, w]); {@code out} is not cleared first. */
     public void col2im(long[] cols, long[] out) {
         int ncols = colCols();
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        RingParallel.forEach(c, ch -> {
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
                     int base = ((ch * kh + ky) * kw + kx) * ncols;

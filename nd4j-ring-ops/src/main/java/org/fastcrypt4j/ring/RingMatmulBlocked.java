@@ -1,7 +1,6 @@
 package org.fastcrypt4j.ring;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * Candidate (a): exact {@code C = A x B} mod 2^64 over Java {@code long[]} in row-major order, with a
@@ -10,7 +9,7 @@ import java.util.stream.IntStream;
  * (AVX-512 {@code vpmullq} on these machines); unrolling over k rather than over rows of A keeps a single
  * store stream, so C2 needs no aliasing proof, and cuts the loads/stores of C per multiply-add by four. Blocks of C
  * (rows split into about two chunks per core, columns split too when there are few rows, as in the
- * convolutions' {@code [OC, C*KH*KW] x [C*KH*KW, N*OH*OW]}) run in parallel on the common fork-join pool;
+ * convolutions' {@code [OC, C*KH*KW] x [C*KH*KW, N*OH*OW]}) run in parallel on {@link RingParallel};
  * within a block, panels of {@link #COLS} columns and {@link #DEPTH} rows of B stay in L2 while every row of
  * the block streams over them.
  *
@@ -50,7 +49,7 @@ public final class RingMatmulBlocked {
         int colTiles = Math.max(1, Math.min(panels, (wanted + rowTiles - 1) / rowTiles));
         int rowChunk = (m + rowTiles - 1) / rowTiles;
         int colChunk = (panels + colTiles - 1) / colTiles * COLS;
-        IntStream.range(0, rowTiles * colTiles).parallel().forEach(t -> {
+        RingParallel.forEach(rowTiles * colTiles, t -> {
             int i0 = (t / colTiles) * rowChunk;
             int j0 = (t % colTiles) * colChunk;
             if (i0 < m && j0 < n) {

@@ -42,6 +42,9 @@ class RingMatmulTest {
     private static final int[][] SHAPES = {
         {1, 1, 1}, {7, 13, 5}, {5, 7, 13}, {1, 200, 3}, {33, 70, 17}, {17, 129, 530}, {40, 65, 1030}, {64, 64, 64},
         {4, 256, 2}, {9, 257, 3}, {96, 363, 301}, {130, 600, 67},
+        // the vector kernel's edges: k across its block KC (1024), row counts off the 4-row tile, widths off the
+        // 2-vector panel, and products above its parallel threshold
+        {6, 2100, 37}, {3, 1025, 16}, {5, 1024, 15}, {50, 500, 257}, {13, 31, 4099},
     };
 
     @Test
@@ -56,10 +59,40 @@ class RingMatmulTest {
             long[] c1 = new long[m * n];
             RingMatmulBlocked.multiply(a, b, c1, m, k, n);
             assertArrayEquals(expected, c1, "blocked " + m + "x" + k + "x" + n + " seed " + SEED);
-            long[] c2 = new long[m * n];
-            RingMatmulLimbs.multiply(a, b, c2, m, k, n);
-            assertArrayEquals(expected, c2, "limbs " + m + "x" + k + "x" + n + " seed " + SEED);
+            if (k <= RingMatmulLimbs.MAX_INNER) {
+                long[] c2 = new long[m * n];
+                RingMatmulLimbs.multiply(a, b, c2, m, k, n);
+                assertArrayEquals(expected, c2, "limbs " + m + "x" + k + "x" + n + " seed " + SEED);
+            }
+            long[] c3 = new long[m * n];
+            Arrays.fill(c3, 0x1234L);
+            RingMatmulVector.multiply(a, b, c3, m, k, n);
+            assertArrayEquals(expected, c3, "vector " + m + "x" + k + "x" + n + " seed " + SEED);
         }
+    }
+
+    @Test
+    void vectorKernelIsTheOneInUseUnderTheProjectsJvmFlags() {
+        // surefire runs with the project's JVM flags (--add-modules jdk.incubator.vector), as ./fastcrypt4j does: if
+        // this fails, the ring matmul has silently fallen back to the slower blocked kernel
+        org.junit.jupiter.api.Assertions.assertTrue(CpuRingKernels.VECTOR_KERNEL,
+                "CpuRingKernels.VECTOR_KERNEL is false: is --add-modules jdk.incubator.vector missing?");
+    }
+
+    @Test
+    void parallelLoopRunsEveryTaskOnceAndRethrows() {
+        int tasks = 1000;
+        int[] hits = new int[tasks];
+        RingParallel.forEach(tasks, t -> hits[t]++);
+        for (int t = 0; t < tasks; t++) {
+            org.junit.jupiter.api.Assertions.assertEquals(1, hits[t], "task " + t);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> RingParallel.forEach(50, t -> {
+            if (t == 37) {
+                throw new IllegalStateException("task 37");
+            }
+        }));
+        org.junit.jupiter.api.Assertions.assertEquals("task 37", e.getMessage());
     }
 
     @Test
