@@ -177,22 +177,46 @@ public final class CpuRingKernels implements RingKernels {
                     + Arrays.toString(dOut.shape()));
         }
         int oc = (int) dOut.size(1);
-        long[] dO = channelsFirst(dOut, (int) in[0], oc, geo, "conv2d backward-weights");
+        // dW^T = cols [C*KH*KW, N*OH*OW] x dOut^T [N*OH*OW, OC]: dOut^T is a rearrangement that a copy needs anyway,
+        // and only the small [C*KH*KW, OC] result is transposed (not the column matrix, OC/(C*KH*KW) of the work)
+        long[] dOT = channelsLast(dOut, (int) in[0], oc, geo, "conv2d backward-weights");
         long[] cols = new long[Math.multiplyExact(geo.colRows(), geo.colCols())];
         geo.im2col(input.toLongArray(), cols);
-        long[] colsT = transpose(cols, geo.colRows(), geo.colCols());
-        long[] dW = new long[Math.multiplyExact(oc, geo.colRows())];
-        multiply(dO, colsT, dW, oc, geo.colCols(), geo.colRows());
-        return RingTensor.of(dW, oc, in[1], g.kernelH(), g.kernelW());
+        long[] dWT = new long[Math.multiplyExact(oc, geo.colRows())];
+        multiply(cols, dOT, dWT, geo.colRows(), geo.colCols(), oc);
+        return RingTensor.of(transpose(dWT, geo.colRows(), oc), oc, in[1], g.kernelH(), g.kernelW());
     }
 
-    /** {@code dOut [N, OC, OH, OW]} rearranged to {@code [OC, N*OH*OW]}. */
-    private static long[] channelsFirst(RingTensor dOut, int batch, int oc, Im2Col geo, String op) {
+    /** {@code dOut [N, OC, OH, OW]} rearranged to {@code [N*OH*OW, OC]}. */
+    private static long[] channelsLast(RingTensor dOut, int batch, int oc, Im2Col geo, String op) {
+        checkDOut(dOut, batch, oc, geo, op);
+        long[] d = dOut.toLongArray();
+        int plane = geo.outH() * geo.outW();
+        long[] r = new long[d.length];
+        for (int img = 0; img < batch; img++) {
+            int base = img * oc * plane;
+            for (int o = 0; o < oc; o++) {
+                int src = base + o * plane;
+                int dst = base + o;
+                for (int q = 0; q < plane; q++) {
+                    r[dst + q * oc] = d[src + q];
+                }
+            }
+        }
+        return r;
+    }
+
+    private static void checkDOut(RingTensor dOut, int batch, int oc, Im2Col geo, String op) {
         long[] expected = {batch, oc, geo.outH(), geo.outW()};
         if (!Arrays.equals(dOut.shape(), expected)) {
             throw new IllegalArgumentException(op + ": dOut " + Arrays.toString(dOut.shape()) + " must be "
                     + Arrays.toString(expected));
         }
+    }
+
+    /** {@code dOut [N, OC, OH, OW]} rearranged to {@code [OC, N*OH*OW]}. */
+    private static long[] channelsFirst(RingTensor dOut, int batch, int oc, Im2Col geo, String op) {
+        checkDOut(dOut, batch, oc, geo, op);
         long[] d = dOut.toLongArray();
         int plane = geo.outH() * geo.outW();
         int p = batch * plane;

@@ -186,11 +186,23 @@ public final class RingOps {
             }
             reduce[d] = true;
         }
-        long[] x = a.toLongArray();
-        long[] cur = x;
-        long[] curShape = shape.clone();
-        for (int d = r - 1; d >= 0; d--) {
-            if (reduce[d]) {
+        // neighbouring axes with the same role merge into one (a sum over axes 2 and 3 of NCHW is one contiguous run)
+        long[] merged = new long[r];
+        boolean[] mergedReduce = new boolean[r];
+        int m = 0;
+        for (int d = 0; d < r; d++) {
+            if (m > 0 && mergedReduce[m - 1] == reduce[d]) {
+                merged[m - 1] *= shape[d];
+            } else {
+                merged[m] = shape[d];
+                mergedReduce[m] = reduce[d];
+                m++;
+            }
+        }
+        long[] cur = a.toLongArray();
+        long[] curShape = Arrays.copyOf(merged, m);
+        for (int d = m - 1; d >= 0; d--) {
+            if (mergedReduce[d]) {
                 cur = sumAxis(cur, curShape, d);
                 curShape[d] = 1;
             }
@@ -223,6 +235,16 @@ public final class RingOps {
         int len = (int) shape[axis];
         int inner = (int) innerL;
         long[] out = new long[(int) (outer * inner)];
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                long acc = 0;
+                for (int k = 0, src = o * len; k < len; k++) {
+                    acc += x[src + k];
+                }
+                out[o] = acc;
+            }
+            return out;
+        }
         for (int o = 0; o < outer; o++) {
             int src = o * len * inner;
             int dst = o * inner;

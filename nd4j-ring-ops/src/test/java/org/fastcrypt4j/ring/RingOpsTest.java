@@ -92,7 +92,7 @@ class RingOpsTest {
         long[] shape = {3, 5, 2, 9};
         long[] x = RingTestData.values(rnd, 270);
         RingTensor t = RingTensor.of(x, shape);
-        int[][] axesCases = {{0}, {1}, {3}, {0, 2}, {1, 2, 3}, {}, {-1}};
+        int[][] axesCases = {{0}, {1}, {3}, {0, 2}, {1, 2, 3}, {}, {-1}, {0, 2, 3}, {2, 3}, {0, 1}, {1, 3}, {0, 1, 2}};
         for (int[] axes : axesCases) {
             boolean[] reduce = new boolean[4];
             if (axes.length == 0) {

@@ -36,8 +36,8 @@ import picocli.CommandLine.Option;
  * batch_inference}: the reference system's benchmark (FastCryptGPU's scripts/benchmark.py, CryptGPU's networks).
  * For every network (LeNet on MNIST shapes; AlexNet and VGG16 on CIFAR-10 and Tiny ImageNet shapes), pooling
  * variant (average, and max as FastCryptGPU) and experiment: seconds per inference or training iteration (median
- * of {@code --runs} after one warm-up, with min and max), bytes and rounds per party, the process's peak resident
- * memory, and the plaintext DL4J time of the same network in the same run with the ratio. Three parties in this
+ * of {@code --runs} after a warm-up ({@code --warmup}: 10 iterations at batch 8 or less, 1 otherwise), with min
+ * and max), bytes and rounds per party, the process's peak resident memory, and the plaintext DL4J time of the same network in the same run with the ratio. Three parties in this
  * JVM over Aeron UDP on 127.0.0.1 with authenticated links; random inputs of the datasets' shapes, as the
  * reference does. A table on screen and one JSON line per case. {@code --profile}: time, bytes and rounds per
  * layer, forward and backward, and bytes and rounds per protocol step inside each (one JSON line per layer pass).
@@ -60,8 +60,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--pools", split = ",", description = "avg, max (default both)")
     List<String> pools = List.of("avg", "max");
 
-    @Option(names = "--runs", description = "timed iterations after one warm-up (default ${DEFAULT-VALUE})")
+    @Option(names = "--runs", description = "timed iterations after the warm-up (default ${DEFAULT-VALUE})")
     int runs = 5;
+
+    @Option(names = "--warmup", description = "untimed iterations first (default: 10 at batch 8 or less, whose "
+            + "iterations take milliseconds and whose first ones run before the JIT has compiled the small-message "
+            + "paths; 1 otherwise)")
+    Integer warmupOverride;
+
+    /** Untimed iterations before the timed ones, for a batch of {@code batch}. */
+    private int warmups(long batch) {
+        return warmupOverride != null ? Math.max(0, warmupOverride) : batch <= 8 ? 10 : 1;
+    }
 
     @Option(names = "--batch", description = "override the reference batch size")
     int batchOverride;
@@ -206,7 +216,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         double[] t = new double[runs];
-        for (int r = -1; r < runs; r++) {
+        for (int r = -warmups(x.size(0)); r < runs; r++) {
             long t0 = System.nanoTime();
             if (train) {
                 net.fit(x, y);
@@ -233,7 +243,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 long rounds = 0;
                 Map<String, double[]> prof = new LinkedHashMap<>();
                 Map<String, Map<String, long[]>> steps = new LinkedHashMap<>();
-                for (int r = -1; r < runs; r++) {
+                for (int r = -warmups(x.size(0)); r < runs; r++) {
                     if (r == runs - 1 && profile && s.party() == 1) {
                         net.setProfiler((what, phase, nanos, b, rd, st) -> {
                             prof.put(what + "|" + phase, new double[] {nanos / 1e9, b, rd});
