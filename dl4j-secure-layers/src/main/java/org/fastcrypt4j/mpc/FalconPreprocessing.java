@@ -259,17 +259,16 @@ public final class FalconPreprocessing {
         int total = bits.length * n;
         byte[] u = me == 0 ? new byte[total] : null;
         byte[] t = me == 0 ? null : new byte[total];
+        byte[] known = me == 0 ? u : t;
         for (int k = 0; k < bits.length; k++) {
             long[] f = bits[k].first();
             long[] g = bits[k].second();
-            long[] third = me == 1 ? g : f;
-            for (int e = 0; e < n; e++) {
-                int w = e >>> 6;
-                int sh = e & 63;
-                if (me == 0) {
-                    u[k * n + e] = (byte) (((f[w] ^ g[w]) >>> sh) & 1);
-                } else {
-                    t[k * n + e] = (byte) ((third[w] >>> sh) & 1);
+            for (int w = 0, from = 0; from < n; w++, from += 64) {
+                long word = me == 0 ? f[w] ^ g[w] : me == 1 ? g[w] : f[w];
+                int base = k * n + from;
+                int len = Math.min(64, n - from);
+                for (int b = 0; b < len; b++) {
+                    known[base + b] = (byte) ((word >>> b) & 1);
                 }
             }
         }
@@ -279,11 +278,11 @@ public final class FalconPreprocessing {
         byte[] z = ZpShares.zeroShare(s, total);
         if (me == 1) {
             for (int i = 0; i < total; i++) {
-                z[i] = (byte) ((z[i] + u0[i] * t[i]) % ZpShares.P);
+                z[i] = (byte) ZpShares.modSmall(z[i] + u0[i] * t[i]);
             }
         } else if (me == 2) {
             for (int i = 0; i < total; i++) {
-                z[i] = (byte) ((z[i] + (u0[i] + u1[i]) * t[i]) % ZpShares.P);
+                z[i] = (byte) ZpShares.modSmall(z[i] + (u0[i] + u1[i]) * t[i]);
             }
         }
         ZpShares ut = ZpShares.reshare(s, TAG + "bits-mul", z);
@@ -292,13 +291,16 @@ public final class FalconPreprocessing {
         int split = L * n;
         byte[][] first = {new byte[split], new byte[total - split]};
         byte[][] second = {new byte[split], new byte[total - split]};
-        for (int i = 0; i < total; i++) {
-            int part = i < split ? 0 : 1;
-            int j = i < split ? i : i - split;
-            int tf = me == 2 ? t[i] : 0;
-            int ts = me == 1 ? t[i] : 0;
-            first[part][j] = (byte) ((u0[i] + tf + 2 * (ZpShares.P - ut0[i])) % ZpShares.P);
-            second[part][j] = (byte) ((u1[i] + ts + 2 * (ZpShares.P - ut1[i])) % ZpShares.P);
+        for (int part = 0, from = 0; part < 2; from += first[part].length, part++) {
+            byte[] f = first[part];
+            byte[] g = second[part];
+            for (int j = 0; j < f.length; j++) {
+                int i = from + j;
+                int tf = me == 2 ? t[i] : 0;
+                int ts = me == 1 ? t[i] : 0;
+                f[j] = (byte) ZpShares.modSmall(u0[i] + tf + 2 * (ZpShares.P - ut0[i]));
+                g[j] = (byte) ZpShares.modSmall(u1[i] + ts + 2 * (ZpShares.P - ut1[i]));
+            }
         }
         return new ZpShares[] {new ZpShares(me, first[0], second[0]), new ZpShares(me, first[1], second[1])};
     }

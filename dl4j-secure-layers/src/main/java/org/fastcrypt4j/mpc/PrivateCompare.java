@@ -115,7 +115,7 @@ public final class PrivateCompare {
                 int x1 = x.second[x.offset + e];
                 int y0 = y.first[y.offset + e];
                 int y1 = y.second[y.offset + e];
-                z[base + e] = (byte) ((z[base + e] + x0 * (y0 + y1) + x1 * y0) % ZpShares.P);
+                z[base + e] = (byte) ZpShares.modSmall(z[base + e] + x0 * (y0 + y1) + x1 * y0);
             }
         }
         ZpShares products = ZpShares.reshare(s, tag, z);
@@ -129,12 +129,26 @@ public final class PrivateCompare {
         return next;
     }
 
+    /** Elements per block of {@link #addSelectShare}: its four running sums stay in the L1 cache. */
+    private static final int SELECT_BLOCK = 2048;
+
+    /**
+     * Added before the one reduction of {@link #addSelectShare}: a multiple of p above the largest negative
+     * sum, 66 * 2 * 9000 + 66 * 9000 = 1,782,000 (see there).
+     */
+    private static final int SELECT_LIFT = 27_000 * ZpShares.P;
+
     /**
      * Adds to {@code z} this party's 3-out-of-3 share of c = c0 + eta (c1 - c0): the local product terms
      * eta_i (d_i + d_{i+1}) + eta_{i+1} d_i of the replicated product formula, with d = c1 - c0, plus c0's
      * component i. The caller has put the zero-sharing term alpha_i in {@code z}; resharing z then gives
-     * [[c]]_p in the round of the product. Public constants go into component 0 only. Running sums start
-     * at a multiple of p large enough (|sum| <= 64 * 66) to keep every intermediate value non-negative.
+     * [[c]]_p in the round of the product. Public constants go into component 0 only.
+     *
+     * <p>Elements go in blocks of {@value #SELECT_BLOCK} (all 64 positions of a block before the next), and
+     * each output is reduced once: the running sums start at 70 p and move by at most 66 per position, so
+     * they stay in [466, 8914]; c0 in [400, 8916], c1 in [0, 8981], d in (-9000, 9000); the sum before
+     * the reduction lies above -66 * 2 * 9000 - 66 * 9000 and is lifted by {@link #SELECT_LIFT} (all in
+     * int range).
      */
     private static void addSelectShare(int me, ZpShares bits, long[] r, ZpShares eta, byte[] z) {
         int n = r.length;
@@ -146,40 +160,45 @@ public final class PrivateCompare {
         byte[] etaF = eta.first();
         byte[] etaS = eta.second();
         int offset = 70 * p;
-        int[] accRF = new int[n];
-        int[] accTF = new int[n];
-        int[] accRS = new int[n];
-        int[] accTS = new int[n];
-        Arrays.fill(accRF, offset);
-        Arrays.fill(accTF, offset);
-        Arrays.fill(accRS, offset);
-        Arrays.fill(accTS, offset);
-        for (int k = L - 1; k >= 0; k--) {
-            int base = k * n;
-            for (int e = 0; e < n; e++) {
-                int mf = mF[base + e];
-                int ms = mS[base + e];
-                long rv = r[e];
-                int rk = (int) ((rv >>> k) & 1);
-                int tk = (int) (((rv + 1) >>> k) & 1);
-                int c0f = (oneF * rk - mf + oneF + accRF[e]) % p;
-                int c0s = (oneS * rk - ms + oneS + accRS[e]) % p;
-                int c1f;
-                int c1s;
-                if (rv == -1L) {
-                    c1f = k == 0 ? 0 : oneF;
-                    c1s = k == 0 ? 0 : oneS;
-                } else {
-                    c1f = (mf - oneF * tk + oneF + accTF[e]) % p;
-                    c1s = (ms - oneS * tk + oneS + accTS[e]) % p;
+        int[] accRF = new int[SELECT_BLOCK];
+        int[] accTF = new int[SELECT_BLOCK];
+        int[] accRS = new int[SELECT_BLOCK];
+        int[] accTS = new int[SELECT_BLOCK];
+        for (int from = 0; from < n; from += SELECT_BLOCK) {
+            int len = Math.min(SELECT_BLOCK, n - from);
+            Arrays.fill(accRF, offset);
+            Arrays.fill(accTF, offset);
+            Arrays.fill(accRS, offset);
+            Arrays.fill(accTS, offset);
+            for (int k = L - 1; k >= 0; k--) {
+                int base = k * n + from;
+                for (int i = 0; i < len; i++) {
+                    int e = from + i;
+                    int mf = mF[base + i];
+                    int ms = mS[base + i];
+                    long rv = r[e];
+                    int rk = (int) ((rv >>> k) & 1);
+                    int tk = (int) (((rv + 1) >>> k) & 1);
+                    int c0f = oneF * (rk + 1) - mf + accRF[i];
+                    int c0s = oneS * (rk + 1) - ms + accRS[i];
+                    int c1f;
+                    int c1s;
+                    if (rv == -1L) {
+                        c1f = k == 0 ? 0 : oneF;
+                        c1s = k == 0 ? 0 : oneS;
+                    } else {
+                        c1f = mf + oneF * (1 - tk) + accTF[i];
+                        c1s = ms + oneS * (1 - tk) + accTS[i];
+                    }
+                    int df = c1f - c0f;
+                    int ds = c1s - c0s;
+                    int sum = z[base + i] + c0f + etaF[e] * (df + ds) + etaS[e] * df;
+                    z[base + i] = (byte) ((sum + SELECT_LIFT) % p);
+                    accRF[i] += mf + rk * (oneF - 2 * mf);
+                    accTF[i] += mf + tk * (oneF - 2 * mf);
+                    accRS[i] += ms + rk * (oneS - 2 * ms);
+                    accTS[i] += ms + tk * (oneS - 2 * ms);
                 }
-                int df = c1f - c0f + p;
-                int ds = c1s - c0s + p;
-                z[base + e] = (byte) ((z[base + e] + c0f + etaF[e] * (df + ds) + etaS[e] * df) % p);
-                accRF[e] += mf + rk * (oneF - 2 * mf);
-                accTF[e] += mf + tk * (oneF - 2 * mf);
-                accRS[e] += ms + rk * (oneS - 2 * ms);
-                accTS[e] += ms + tk * (oneS - 2 * ms);
             }
         }
     }

@@ -105,6 +105,20 @@ public final class ZpShares {
         return new ZpShares(party, a, b);
     }
 
+    /** Largest argument of {@link #modSmall}. */
+    static final int MOD_SMALL_MAX = (1 << 16) - 1;
+
+    /** floor(2^22 / p) + 1: floor(v * M / 2^22) = floor(v / p) for 0 <= v <= MOD_SMALL_MAX (tested for all). */
+    private static final int MOD_SMALL_M = (1 << 22) / P + 1;
+
+    /**
+     * v mod p for 0 <= v <= {@link #MOD_SMALL_MAX}, by a multiply and a shift (v * M stays below 2^32, read
+     * unsigned) instead of a division; the Z_p kernels' products and sums stay in this range.
+     */
+    static int modSmall(int v) {
+        return v - P * ((v * MOD_SMALL_M) >>> 22);
+    }
+
     /** v mod p for v in [-p, 2p), without branches. */
     private static int reduceOnce(int v) {
         int w = v - P;
@@ -189,12 +203,19 @@ public final class ZpShares {
     /** Packs elements of Z_p (values in [0, 128)) 9 per word, 7 bits each, element 9w + j at bits 7j. */
     public static long[] pack(byte[] v) {
         long[] out = new long[packedWords(v.length)];
-        for (int w = 0, i = 0; w < out.length; w++) {
+        int full = v.length / PER_WORD;
+        for (int w = 0; w < full; w++) {
+            int i = w * PER_WORD;
+            out[w] = (v[i] & FIELD) | (v[i + 1] & FIELD) << 7 | (v[i + 2] & FIELD) << 14 | (v[i + 3] & FIELD) << 21
+                    | (v[i + 4] & FIELD) << 28 | (v[i + 5] & FIELD) << 35 | (v[i + 6] & FIELD) << 42
+                    | (v[i + 7] & FIELD) << 49 | (v[i + 8] & FIELD) << 56;
+        }
+        if (full < out.length) {
             long word = 0;
-            for (int j = 0; j < PER_WORD && i < v.length; j++, i++) {
-                word |= ((long) v[i] & FIELD) << (BITS * j);
+            for (int i = full * PER_WORD, j = 0; i < v.length; i++, j++) {
+                word |= (v[i] & FIELD) << (BITS * j);
             }
-            out[w] = word;
+            out[full] = word;
         }
         return out;
     }
@@ -202,9 +223,23 @@ public final class ZpShares {
     /** Inverse of {@link #pack}. */
     public static byte[] unpack(long[] words, int n) {
         byte[] out = new byte[n];
-        for (int w = 0, i = 0; i < n; w++) {
+        int full = n / PER_WORD;
+        for (int w = 0; w < full; w++) {
             long word = words[w];
-            for (int j = 0; j < PER_WORD && i < n; j++, i++) {
+            int i = w * PER_WORD;
+            out[i] = (byte) (word & FIELD);
+            out[i + 1] = (byte) (word >>> 7 & FIELD);
+            out[i + 2] = (byte) (word >>> 14 & FIELD);
+            out[i + 3] = (byte) (word >>> 21 & FIELD);
+            out[i + 4] = (byte) (word >>> 28 & FIELD);
+            out[i + 5] = (byte) (word >>> 35 & FIELD);
+            out[i + 6] = (byte) (word >>> 42 & FIELD);
+            out[i + 7] = (byte) (word >>> 49 & FIELD);
+            out[i + 8] = (byte) (word >>> 56 & FIELD);
+        }
+        if (full * PER_WORD < n) {
+            long word = words[full];
+            for (int i = full * PER_WORD; i < n; i++) {
                 out[i] = (byte) (word & FIELD);
                 word >>>= BITS;
             }
@@ -286,7 +321,7 @@ public final class ZpShares {
             byte[] y0 = y[k].first;
             byte[] y1 = y[k].second;
             for (int i = 0; i < x0.length; i++) {
-                z[off + i] = (byte) ((z[off + i] + x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i]) % P);
+                z[off + i] = (byte) modSmall(z[off + i] + x0[i] * (y0[i] + y1[i]) + x1[i] * y0[i]);
             }
             off += x0.length;
         }

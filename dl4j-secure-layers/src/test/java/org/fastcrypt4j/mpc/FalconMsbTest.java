@@ -207,7 +207,7 @@ class FalconMsbTest {
     void privateCompareGivesEtaXorGreaterIncludingEqualAndExtremeValues() {
         long seed = System.nanoTime();
         SplittableRandom r = new SplittableRandom(seed);
-        int n = 1000;
+        int n = 4100; // more than two blocks of the select step, the last one partial
         long[] m = new long[n];
         long[] pub = new long[n];
         byte[] eta = new byte[n];
@@ -319,6 +319,15 @@ class FalconMsbTest {
     }
 
     @Test
+    void smallReductionIsExactOverItsWholeRange() {
+        for (int v = 0; v <= ZpShares.MOD_SMALL_MAX; v++) {
+            if (ZpShares.modSmall(v) != v % ZpShares.P) {
+                assertEquals(v % ZpShares.P, ZpShares.modSmall(v), "modSmall(" + v + ")");
+            }
+        }
+    }
+
+    @Test
     void zpPrimitivesMatchModularArithmetic() {
         long seed = System.nanoTime();
         SplittableRandom r = new SplittableRandom(seed);
@@ -334,6 +343,12 @@ class FalconMsbTest {
         a[0] = ZpShares.P - 1;
         b[0] = ZpShares.P - 1;
         assertArrayEquals(a, ZpShares.unpack(ZpShares.pack(a), n), "pack round trip, seed " + seed);
+        for (int len = 0; len <= 2 * ZpShares.PER_WORD + 1; len++) {
+            byte[] v = Arrays.copyOf(a, len);
+            long[] packed = ZpShares.pack(v);
+            assertEquals(ZpShares.packedWords(len), packed.length, "packed words for " + len);
+            assertArrayEquals(v, ZpShares.unpack(packed, len), "pack round trip of " + len + ", seed " + seed);
+        }
         List<byte[][]> out = Parties.overIpc(FALCON, s -> {
             ZpShares x = ZpShares.input(s, "test/a", 0, s.party() == 0 ? a : null, n);
             ZpShares y = ZpShares.input(s, "test/b", 2, s.party() == 2 ? b : null, n);

@@ -47,6 +47,13 @@ public final class ProtocolBench implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     int reps = 3;
 
+    @Option(names = "--cases", split = ",", description = "Run only the cases whose name starts with one of "
+            + "these prefixes (for example msb_falcon,relu); all by default.")
+    List<String> only;
+
+    @Option(names = "--no-trunc1", description = "Skip the Trunc1 failure-rate run at the end.")
+    boolean noTrunc1;
+
     /** One protocol run by one party. */
     @FunctionalInterface
     private interface Step {
@@ -74,6 +81,13 @@ public final class ProtocolBench implements Callable<Integer> {
                 : org.fastcrypt4j.transport.LocalParties.udpLoopback(ctx)) {
             Transport[] ts = {net.party(0), net.party(1), net.party(2)};
             List<Case> cases = cases();
+            if (only != null) {
+                cases.removeIf(c -> only.stream().noneMatch(c.name()::startsWith));
+                if (cases.isEmpty()) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--cases " + String.join(",", only) + " matches no case");
+                }
+            }
             double[] plainMs = new double[cases.size()];
             long sink = 0;
             for (int k = 0; k < cases.size(); k++) {
@@ -101,7 +115,9 @@ public final class ProtocolBench implements Callable<Integer> {
             if (sink == 42) {
                 System.out.println("{\"bench\":\"sink\"}");
             }
-            trunc1FailureRate(ts);
+            if (!noTrunc1) {
+                trunc1FailureRate(ts);
+            }
         }
         return 0;
     }
