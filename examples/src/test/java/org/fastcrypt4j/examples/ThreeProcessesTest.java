@@ -30,7 +30,7 @@ class ThreeProcessesTest {
     @Test
     void theLaunchersLocalModeRunsTheJobInThreeProcesses(@TempDir Path dir) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("bash", repoRoot().resolve("examples/launch/launch.sh").toString(),
-                "--local", "--port", Integer.toString(LocalParties.freeUdpPorts()[0] / 3 * 3 % 50000 + 10000),
+                "--local", "--port", Integer.toString(LocalParties.freeUdpPortBlock(3)),
                 "--run-dir", dir.toString(), "--", "--net", "mlp", "--limit", "640", "--batch", "64", "--test", "256")
                 .directory(repoRoot().toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("launch.log").toFile());

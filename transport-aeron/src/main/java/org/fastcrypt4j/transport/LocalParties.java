@@ -1,8 +1,12 @@
 package org.fastcrypt4j.transport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Three connected {@link AeronTransport} parties inside this JVM, for tests, benchmarks and protocol code
@@ -43,10 +49,6 @@ public final class LocalParties implements AutoCloseable {
     private final AeronTransport[] parties = new AeronTransport[3];
     private final PartiesConfig config;
 
-    private LocalParties(AeronTransport.Context ctx, String host, int[] ports) {
-        this(ctx, host, ports, new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
-    }
-
     private LocalParties(AeronTransport.Context ctx, String host, int[] ports, KeyPair[] keys) {
         config = new PartiesConfig(
                 new PartiesConfig.Party(0, host, ports[0], keys[0].getPublic()),
@@ -71,36 +73,109 @@ public final class LocalParties implements AutoCloseable {
 
     /** Three parties over Aeron IPC; {@code ctx}'s channel is set to IPC. */
     public static LocalParties ipc(AeronTransport.Context ctx) {
-        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3});
+        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3},
+                new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
     }
 
     /** Three parties over UDP on 127.0.0.1 with free ports; {@code ctx}'s channel is set to UDP. */
     public static LocalParties udpLoopback(AeronTransport.Context ctx) {
-        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.UDP), "127.0.0.1", freeUdpPorts());
+        return udpLoopback(ctx, new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
     }
 
     /**
      * Three parties over UDP on 127.0.0.1 with free ports and the given static key pairs (for example ones kept
      * with a checkpoint, so that a resumed run is a session of the same parties).
+     *
+     * <p>A port that was free when chosen can be taken by another process before the media driver binds it;
+     * the group is then built again on fresh ports, at most {@value #BIND_ATTEMPTS} times.
      */
     public static LocalParties udpLoopback(AeronTransport.Context ctx, KeyPair[] keys) {
         if (keys.length != 3) {
             throw new IllegalArgumentException("three key pairs needed, got " + keys.length);
         }
-        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.UDP), "127.0.0.1", freeUdpPorts(), keys);
+        return udpLoopback(ctx, keys, LocalParties::freeUdpPorts);
     }
 
-    /** Three distinct UDP ports that were free a moment ago. */
-    public static int[] freeUdpPorts() {
-        DatagramSocket[] s = new DatagramSocket[3];
-        int[] ports = new int[3];
-        try {
-            for (int i = 0; i < 3; i++) {
-                s[i] = new DatagramSocket(0);
-                ports[i] = s[i].getLocalPort();
+    /** As {@link #udpLoopback(AeronTransport.Context, KeyPair[])}, with the ports of each attempt from {@code ports}. */
+    static LocalParties udpLoopback(AeronTransport.Context ctx, KeyPair[] keys, Supplier<int[]> ports) {
+        ctx.channel(AeronTransport.Context.Channel.UDP);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new LocalParties(ctx, "127.0.0.1", ports.get(), keys);
+            } catch (RuntimeException e) {
+                if (attempt >= BIND_ATTEMPTS || !isAddressInUse(e)) {
+                    throw e;
+                }
             }
+        }
+    }
+
+    private static final int BIND_ATTEMPTS = 5;
+
+    static boolean isAddressInUse(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (c instanceof BindException || (m != null && m.contains("Address already in use"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Three distinct UDP ports on 127.0.0.1 that were free a moment ago, chosen outside the kernel's range of
+     * ephemeral ports (Linux: {@code /proc/sys/net/ipv4/ip_local_port_range}), so that the source ports the
+     * media driver's publications bind cannot take them before the parties' subscriptions do.
+     */
+    public static int[] freeUdpPorts() {
+        int[] ports = new int[3];
+        for (int i = 0; i < 3; i++) {
+            int p;
+            do {
+                p = freeUdpPortBlock(1);
+            } while (i > 0 && (p == ports[0] || p == ports[i - 1]));
+            ports[i] = p;
+        }
+        return ports;
+    }
+
+    /**
+     * The first of {@code n} consecutive UDP ports on 127.0.0.1 that were free a moment ago (for the launcher's
+     * {@code --port P}: parties on P, P+1, P+2), outside the ephemeral range as {@link #freeUdpPorts}.
+     */
+    public static int freeUdpPortBlock(int n) {
+        int[] range = ephemeralRange();
+        int lo;
+        int hi;
+        if (range[0] - 10_000 >= 1_000) {       // below the ephemeral range (Linux default 32768-60999)
+            lo = 10_000;
+            hi = range[0] - n;
+        } else if (65_535 - range[1] >= 1_000) {  // above it
+            lo = range[1] + 1;
+            hi = 65_535 - n;
+        } else {                                  // no room outside: any port the kernel deems free
+            lo = 1_024;
+            hi = 65_535 - n;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        for (int tries = 0; tries < 1_000; tries++) {
+            int base = lo + rnd.nextInt(hi - lo + 1);
+            if (allFree(base, n)) {
+                return base;
+            }
+        }
+        throw new TransportException("no " + n + " consecutive free UDP ports found in " + lo + ".." + hi);
+    }
+
+    private static boolean allFree(int base, int n) {
+        DatagramSocket[] s = new DatagramSocket[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                s[i] = new DatagramSocket(new InetSocketAddress(LOOPBACK, base + i));
+            }
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return false;
         } finally {
             for (DatagramSocket d : s) {
                 if (d != null) {
@@ -108,7 +183,19 @@ public final class LocalParties implements AutoCloseable {
                 }
             }
         }
-        return ports;
+    }
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    /** The kernel's ephemeral port range, or IANA's 49152-65535 where it cannot be read. */
+    static int[] ephemeralRange() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+");
+            return new int[] {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
+        } catch (IOException | RuntimeException e) {
+            return new int[] {49_152, 65_535};
+        }
     }
 
     public Transport party(int id) {
