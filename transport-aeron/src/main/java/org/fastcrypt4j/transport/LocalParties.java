@@ -71,15 +71,20 @@ public final class LocalParties implements AutoCloseable {
         }
     }
 
+    /** Three fresh X25519 key pairs, one per party. */
+    static KeyPair[] freshKeys() {
+        return new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()};
+    }
+
     /** Three parties over Aeron IPC; {@code ctx}'s channel is set to IPC. */
     public static LocalParties ipc(AeronTransport.Context ctx) {
         return new LocalParties(ctx.channel(AeronTransport.Context.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3},
-                new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
+                freshKeys());
     }
 
     /** Three parties over UDP on 127.0.0.1 with free ports; {@code ctx}'s channel is set to UDP. */
     public static LocalParties udpLoopback(AeronTransport.Context ctx) {
-        return udpLoopback(ctx, new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()});
+        return udpLoopback(ctx, freshKeys());
     }
 
     /**

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,10 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** How a local group of parties finds its UDP ports, and what it does when one is taken before it binds. */
 class LocalPartiesTest {
-
-    private static KeyPair[] keys() {
-        return new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()};
-    }
 
     @Test
     void freePortsAreDistinctAndOutsideTheEphemeralRange() {
@@ -47,7 +42,8 @@ class LocalPartiesTest {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(lo, LocalParties.freeUdpPortBlock(1)))) {
             int taken = squatter.getLocalPort();
             AtomicInteger attempts = new AtomicInteger();
-            try (LocalParties net = LocalParties.udpLoopback(new AeronTransport.Context(), keys(), () -> {
+            try (LocalParties net = LocalParties.udpLoopback(new AeronTransport.Context(),
+                    LocalParties.freshKeys(), () -> {
                 int[] p = LocalParties.freeUdpPorts();
                 if (attempts.incrementAndGet() == 1) {
                     p[1] = taken;   // another process got there first
@@ -78,7 +74,8 @@ class LocalPartiesTest {
             int taken = squatter.getLocalPort();
             AtomicInteger attempts = new AtomicInteger();
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> LocalParties.udpLoopback(new AeronTransport.Context(), keys(), () -> {
+                    () -> LocalParties.udpLoopback(new AeronTransport.Context(),
+                    LocalParties.freshKeys(), () -> {
                         attempts.incrementAndGet();
                         int[] p = LocalParties.freeUdpPorts();
                         p[0] = taken;
