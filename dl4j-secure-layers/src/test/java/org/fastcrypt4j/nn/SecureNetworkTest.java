@@ -22,7 +22,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.layers.AbstractSecureLayer;
 import org.fastcrypt4j.nn.layers.SecureDense;
 import org.fastcrypt4j.ring.RingTensor;
@@ -71,7 +71,7 @@ class SecureNetworkTest {
                 net.importModel(0, s.party() == 0 ? plain : null);
                 INDArray revealed = net.output(1, s.party() == 1 ? x : null, 1);
                 SharedTensor probs = net.output(net.shareInput(1, s.party() == 1 ? x : null));
-                RingTensor all = org.fastcrypt4j.mpc.Sharing.revealToAll(s, probs);
+                RingTensor all = org.fastcrypt4j.mpc.sharing.Sharing.revealToAll(s, probs);
                 return new INDArray[] {revealed, net.fixedPoint().decode(all)};
             });
             assertNull(out.get(0)[0], "party 0 learns no prediction");

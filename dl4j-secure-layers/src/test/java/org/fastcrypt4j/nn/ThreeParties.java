@@ -2,8 +2,8 @@ package org.fastcrypt4j.nn;
 
 import java.util.List;
 
-import org.fastcrypt4j.mpc.MpcSettings;
-import org.fastcrypt4j.mpc.PartyThreads;
+import org.fastcrypt4j.mpc.sharing.MpcSettings;
+import org.fastcrypt4j.mpc.sharing.PartyThreads;
 import org.fastcrypt4j.transport.AeronTransport;
 import org.fastcrypt4j.transport.LocalParties;
 import org.fastcrypt4j.transport.Transport;
@@ -20,7 +20,7 @@ final class ThreeParties {
     }
 
     /** As {@link #run}, but each party's session continues the PRG streams of {@code states[party]}. */
-    static <T> List<T> runResumed(MpcSettings settings, org.fastcrypt4j.mpc.Session.PrgStates[] states,
+    static <T> List<T> runResumed(MpcSettings settings, org.fastcrypt4j.mpc.sharing.Session.PrgStates[] states,
             PartyThreads.PartyBody<T> body) {
         try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
@@ -31,8 +31,8 @@ final class ThreeParties {
                     int id = p;
                     fs.add(pool.submit(() -> {
                         try {
-                            return body.run(org.fastcrypt4j.mpc.Session.restore(t, settings,
-                                    org.fastcrypt4j.mpc.Session.LinkPolicy.REQUIRE_PROTECTED, states[id]));
+                            return body.run(org.fastcrypt4j.mpc.sharing.Session.restore(t, settings,
+                                    org.fastcrypt4j.mpc.sharing.Session.LinkPolicy.REQUIRE_PROTECTED, states[id]));
                         } catch (Throwable e) {
                             t.close();
                             throw e;

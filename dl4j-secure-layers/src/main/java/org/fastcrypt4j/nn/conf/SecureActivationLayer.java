@@ -1,6 +1,5 @@
 package org.fastcrypt4j.nn.conf;
 
-import java.util.Collection;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -8,21 +7,17 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.nn.layers.SecureActivation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
  * An activation on shares: ReLU (the secure comparison protocol chosen by the session, ABY3- or Falcon-style)
  * or identity. Runtime layer {@link SecureActivation}.
  */
-public class SecureActivationLayer extends NoParamLayer implements SecureLayerConf {
+public class SecureActivationLayer extends SecureNoParamLayer {
     private static final long serialVersionUID = 1L;
 
     private IActivation activationFn = Activation.RELU.getActivationFunction();
@@ -61,46 +56,18 @@ public class SecureActivationLayer extends NoParamLayer implements SecureLayerCo
     }
 
     @Override
-    public void setNIn(InputType inputType, boolean override) {
-    }
-
-    @Override
     public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
         return null;
     }
 
     @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
-            DataType networkDataType) {
-        SecureActivation layer = new SecureActivation(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        return layer;
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.ParamInitializer initializer() {
-        return SecureParamInitializer.getInstance();
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return SecureLayerChecks.memoryReport(this, inputType, inputType, SecureActivationLayer.class);
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new SecureActivation(conf, networkDataType);
     }
 
     @Override
     public Layer toPlain() {
-        ActivationLayer.Builder b = new ActivationLayer.Builder().activation(activationFn);
-        if (layerName != null) {
-            b.name(layerName);
-        }
-        return b.build();
+        return SecureLayerChecks.withName(new ActivationLayer.Builder().activation(activationFn), layerName).build();
     }
 
     @Override

@@ -1,10 +1,13 @@
 package org.fastcrypt4j.nn.conf;
 
+import java.util.Collection;
+
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.ring.ConvGeometry;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -59,12 +62,46 @@ final class SecureLayerChecks {
                 dilation[1], mode(m, type, layerName));
     }
 
+    /** A builder's one-value form of a window option ({@code kernelSize(3)}) as the square pair. */
+    static int[] square(int[] v) {
+        return v != null && v.length == 1 ? new int[] {v[0], v[0]} : v;
+    }
+
+    /**
+     * Refuses an input type other than convolutional (NCHW), naming the layer and, where given, its index.
+     *
+     * @param at the index part of the message, e.g. {@code " (layer 3)"}, or empty
+     */
+    static InputType.InputTypeConvolutional requireCnn(InputType inputType, String type, String layerName, String at) {
+        if (inputType == null || inputType.getType() != InputType.Type.CNN) {
+            throw new IllegalStateException(type + named(layerName) + at + " needs a convolutional input type, got "
+                    + inputType);
+        }
+        return (InputType.InputTypeConvolutional) inputType;
+    }
+
     static int[] pair(int[] v, String what, String type, String layerName) {
         if (v == null || v.length != 2) {
             throw new IllegalArgumentException(type + named(layerName) + ": " + what + " needs 2 values (height, width), got "
                     + (v == null ? "none" : v.length));
         }
         return v.clone();
+    }
+
+    /** Hands the runtime layer DL4J's listeners and its index in the network, as every DL4J layer configuration does. */
+    static org.deeplearning4j.nn.api.Layer runtime(org.deeplearning4j.nn.api.Layer layer,
+            Collection<TrainingListener> listeners, int layerIndex) {
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        return layer;
+    }
+
+    /** Gives the plaintext twin's builder the secure layer's name, when it has one. */
+    static <T extends Layer.Builder<T>> T withName(T builder, String layerName) {
+        if (layerName != null) {
+            builder.name(layerName);
+        }
+        return builder;
     }
 
     /** A memory report for a layer whose parameters are shares (two ring components per value, 8 bytes each). */

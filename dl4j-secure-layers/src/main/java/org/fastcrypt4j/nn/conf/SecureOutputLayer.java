@@ -1,23 +1,15 @@
 package org.fastcrypt4j.nn.conf;
 
-import java.util.Collection;
 import java.util.Objects;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.nn.layers.SecureOutput;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -31,11 +23,10 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * them (the updater divides by the batch size).
  * Runtime layer {@link SecureOutput}.
  */
-public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerConf {
+public class SecureOutputLayer extends SecureFeedForwardLayer {
     private static final long serialVersionUID = 1L;
 
     private ILossFunction lossFn = new LossMCXENT();
-    private boolean hasBias = true;
 
     /** For JSON. */
     protected SecureOutputLayer() {
@@ -44,7 +35,6 @@ public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerCo
     private SecureOutputLayer(Builder b) {
         super(b);
         lossFn = b.lossFn;
-        hasBias = b.hasBias;
         if (getActivationFn() == null) {
             setActivationFn(lossFn instanceof LossMSE ? Activation.IDENTITY.getActivationFunction()
                     : Activation.SOFTMAX.getActivationFunction());
@@ -81,19 +71,7 @@ public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerCo
         return lossFn;
     }
 
-    public boolean hasBias() {
-        return hasBias;
-    }
-
-    /** Bean accessors (DL4J's JSON mapping uses them). */
-    public boolean isHasBias() {
-        return hasBias;
-    }
-
-    public void setHasBias(boolean hasBias) {
-        this.hasBias = hasBias;
-    }
-
+    /** Bean setter (DL4J's JSON mapping uses it). */
     public void setLossFn(ILossFunction lossFn) {
         this.lossFn = lossFn;
     }
@@ -105,52 +83,28 @@ public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerCo
     }
 
     @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
-            DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("SecureOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        SecureOutput layer = new SecureOutput(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        return layer;
-    }
-
-    @Override
-    public ParamInitializer initializer() {
-        return SecureParamInitializer.getInstance();
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return SecureLayerChecks.memoryReport(this, inputType, getOutputType(-1, inputType), SecureOutputLayer.class);
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new SecureOutput(conf, networkDataType);
     }
 
     @Override
     public Layer toPlain() {
-        OutputLayer.Builder b = new OutputLayer.Builder(lossFn).nIn(getNIn()).nOut(getNOut()).hasBias(hasBias)
-                .activation(getActivationFn()).weightInit(getWeightInitFn()).biasInit(getBiasInit())
-                .updater(getIUpdater()).biasUpdater(getBiasUpdater());
-        if (layerName != null) {
-            b.name(layerName);
-        }
-        return b.build();
+        return twin(new OutputLayer.Builder(lossFn)).hasBias(hasBias()).activation(getActivationFn()).build();
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SecureOutputLayer other && super.equals(o) && hasBias == other.hasBias
-                && Objects.equals(lossFn, other.lossFn);
+        return o instanceof SecureOutputLayer other && super.equals(o) && Objects.equals(lossFn, other.lossFn);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), lossFn, hasBias);
+        return Objects.hash(super.hashCode(), lossFn);
     }
 
     /** Builder, as DL4J's {@code OutputLayer.Builder}. */
-    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+    public static class Builder extends SecureFeedForwardLayer.Builder<Builder> {
         private ILossFunction lossFn = new LossMCXENT();
-        private boolean hasBias = true;
 
         public Builder() {
         }
@@ -170,11 +124,6 @@ public class SecureOutputLayer extends FeedForwardLayer implements SecureLayerCo
 
         public Builder lossFunction(ILossFunction loss) {
             lossFn = loss;
-            return this;
-        }
-
-        public Builder hasBias(boolean b) {
-            hasBias = b;
             return this;
         }
 

@@ -35,20 +35,12 @@ public final class SecureParamInitializer implements ParamInitializer {
     /** The secret-shared parameters of {@code layer}, in DL4J's order (W, then b), with their shapes. */
     public static Map<String, long[]> shareShapes(Layer layer) {
         Map<String, long[]> out = new LinkedHashMap<>();
-        if (layer instanceof SecureConvolutionLayer c) {
-            out.put(WEIGHT_KEY, new long[] {c.getNOut(), c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]});
-            if (c.hasBias()) {
-                out.put(BIAS_KEY, new long[] {1, c.getNOut()});
-            }
-        } else if (layer instanceof SecureDenseLayer d) {
-            out.put(WEIGHT_KEY, new long[] {d.getNIn(), d.getNOut()});
-            if (d.hasBias()) {
-                out.put(BIAS_KEY, new long[] {1, d.getNOut()});
-            }
-        } else if (layer instanceof SecureOutputLayer o) {
-            out.put(WEIGHT_KEY, new long[] {o.getNIn(), o.getNOut()});
-            if (o.hasBias()) {
-                out.put(BIAS_KEY, new long[] {1, o.getNOut()});
+        if (layer instanceof SecureFeedForwardLayer f) {
+            out.put(WEIGHT_KEY, f instanceof SecureConvolutionLayer c
+                    ? new long[] {c.getNOut(), c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]}
+                    : new long[] {f.getNIn(), f.getNOut()});
+            if (f.hasBias()) {
+                out.put(BIAS_KEY, new long[] {1, f.getNOut()});
             }
         }
         return out;

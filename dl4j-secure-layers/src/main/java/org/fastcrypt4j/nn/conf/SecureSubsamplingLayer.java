@@ -1,7 +1,6 @@
 package org.fastcrypt4j.nn.conf;
 
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Objects;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -10,22 +9,18 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.NoParamLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.nn.layers.SecureSubsampling;
 import org.fastcrypt4j.ring.ConvGeometry;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * 2-D max or average pooling on shares, NCHW, with DL4J's {@link SubsamplingLayer} semantics (kernel, stride,
  * padding, dilation, convolution mode, and for average pooling whether padding counts in the divisor). Max
  * pooling keeps a secret one-hot argmax for the backward pass. Runtime layer {@link SecureSubsampling}.
  */
-public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerConf {
+public class SecureSubsamplingLayer extends SecureNoParamLayer {
     private static final long serialVersionUID = 1L;
 
     private PoolingType poolingType = PoolingType.MAX;
@@ -122,17 +117,10 @@ public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerC
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
-        if (inputType == null || inputType.getType() != InputType.Type.CNN) {
-            throw new IllegalStateException("SecureSubsamplingLayer" + SecureLayerChecks.named(layerName) + " (layer "
-                    + layerIndex + ") needs a convolutional input type, got " + inputType);
-        }
-        long channels = ((InputType.InputTypeConvolutional) inputType).getChannels();
+        long channels = SecureLayerChecks.requireCnn(inputType, "SecureSubsamplingLayer", layerName,
+                " (layer " + layerIndex + ")").getChannels();
         return InputTypeUtil.getOutputTypeCnnLayers(inputType, kernelSize, stride, padding, dilation, convolutionMode,
                 channels, layerIndex, getLayerName(), SecureSubsamplingLayer.class);
-    }
-
-    @Override
-    public void setNIn(InputType inputType, boolean override) {
     }
 
     @Override
@@ -141,28 +129,8 @@ public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerC
     }
 
     @Override
-    public boolean isPretrainParam(String paramName) {
-        return false;
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-            Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams,
-            DataType networkDataType) {
-        SecureSubsampling layer = new SecureSubsampling(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        return layer;
-    }
-
-    @Override
-    public org.deeplearning4j.nn.api.ParamInitializer initializer() {
-        return SecureParamInitializer.getInstance();
-    }
-
-    @Override
-    public LayerMemoryReport getMemoryReport(InputType inputType) {
-        return SecureLayerChecks.memoryReport(this, inputType, getOutputType(-1, inputType), SecureSubsamplingLayer.class);
+    protected org.deeplearning4j.nn.api.Layer runtimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new SecureSubsampling(conf, networkDataType);
     }
 
     @Override
@@ -170,10 +138,7 @@ public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerC
         SubsamplingLayer.Builder b = new SubsamplingLayer.Builder(poolingType, kernelSize, stride, padding)
                 .dilation(dilation).convolutionMode(convolutionMode)
                 .avgPoolIncludePadInDivisor(avgPoolIncludePadInDivisor);
-        if (layerName != null) {
-            b.name(layerName);
-        }
-        return b.build();
+        return SecureLayerChecks.withName(b, layerName).build();
     }
 
     @Override
@@ -219,22 +184,22 @@ public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerC
         }
 
         public Builder kernelSize(int... k) {
-            kernelSize = square(k);
+            kernelSize = SecureLayerChecks.square(k);
             return this;
         }
 
         public Builder stride(int... s) {
-            stride = square(s);
+            stride = SecureLayerChecks.square(s);
             return this;
         }
 
         public Builder padding(int... p) {
-            padding = square(p);
+            padding = SecureLayerChecks.square(p);
             return this;
         }
 
         public Builder dilation(int... d) {
-            dilation = square(d);
+            dilation = SecureLayerChecks.square(d);
             return this;
         }
 
@@ -247,10 +212,6 @@ public class SecureSubsamplingLayer extends NoParamLayer implements SecureLayerC
         public Builder avgPoolIncludePadInDivisor(boolean include) {
             avgPoolIncludePadInDivisor = include;
             return this;
-        }
-
-        private static int[] square(int[] v) {
-            return v != null && v.length == 1 ? new int[] {v[0], v[0]} : v;
         }
 
         @Override

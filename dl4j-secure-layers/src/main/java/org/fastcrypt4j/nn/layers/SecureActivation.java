@@ -1,8 +1,8 @@
 package org.fastcrypt4j.nn.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.fastcrypt4j.mpc.Relu;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.functions.Relu;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 

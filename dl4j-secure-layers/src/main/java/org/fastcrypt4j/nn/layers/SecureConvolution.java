@@ -1,10 +1,10 @@
 package org.fastcrypt4j.nn.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.fastcrypt4j.mpc.BilinearOp;
-import org.fastcrypt4j.mpc.FixedPointOps;
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.arithmetic.BilinearOp;
+import org.fastcrypt4j.mpc.arithmetic.FixedPointOps;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
 import org.fastcrypt4j.nn.conf.SecureParamInitializer;
 import org.fastcrypt4j.ring.ConvGeometry;

@@ -2,8 +2,8 @@ package org.fastcrypt4j.nn.layers;
 
 import java.util.Map;
 
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 
 /**
  * What the secure network asks of every runtime secure layer: forward and backward on replicated shares, and the

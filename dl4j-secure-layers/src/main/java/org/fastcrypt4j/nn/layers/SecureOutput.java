@@ -1,11 +1,11 @@
 package org.fastcrypt4j.nn.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.fastcrypt4j.mpc.FixedPointOps;
-import org.fastcrypt4j.mpc.Multiplication;
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
-import org.fastcrypt4j.mpc.Softmax;
+import org.fastcrypt4j.mpc.arithmetic.FixedPointOps;
+import org.fastcrypt4j.mpc.arithmetic.Multiplication;
+import org.fastcrypt4j.mpc.functions.Softmax;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -2,9 +2,9 @@ package org.fastcrypt4j.nn.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.fastcrypt4j.mpc.AvgPool;
-import org.fastcrypt4j.mpc.MaxPool;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.functions.AvgPool;
+import org.fastcrypt4j.mpc.functions.MaxPool;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 

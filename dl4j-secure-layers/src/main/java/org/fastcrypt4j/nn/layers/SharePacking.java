@@ -2,7 +2,7 @@ package org.fastcrypt4j.nn.layers;
 
 import java.util.Arrays;
 
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

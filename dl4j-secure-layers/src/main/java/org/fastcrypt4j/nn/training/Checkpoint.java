@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.ring.AesCtrPrg;
 import org.fastcrypt4j.ring.RingTensor;
 import org.fastcrypt4j.transport.PartiesConfig;

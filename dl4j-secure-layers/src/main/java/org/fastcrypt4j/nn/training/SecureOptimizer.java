@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
-import org.fastcrypt4j.mpc.Truncation;
+import org.fastcrypt4j.mpc.arithmetic.Truncation;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;

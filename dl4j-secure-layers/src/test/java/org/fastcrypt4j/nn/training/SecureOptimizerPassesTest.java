@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import org.fastcrypt4j.mpc.MpcSettings;
-import org.fastcrypt4j.mpc.PartyThreads;
-import org.fastcrypt4j.mpc.Session;
-import org.fastcrypt4j.mpc.SharedTensor;
-import org.fastcrypt4j.mpc.Sharing;
+import org.fastcrypt4j.mpc.sharing.MpcSettings;
+import org.fastcrypt4j.mpc.sharing.PartyThreads;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.Sharing;
 import org.fastcrypt4j.ring.RingTensor;
 import org.fastcrypt4j.transport.AeronTransport;
 import org.fastcrypt4j.transport.LocalParties;
