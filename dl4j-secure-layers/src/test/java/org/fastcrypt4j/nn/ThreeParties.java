@@ -4,8 +4,9 @@ import java.util.List;
 
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.PartyThreads;
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 
 /** Runs a body for the three parties in this JVM over authenticated Aeron IPC links. */
@@ -14,7 +15,7 @@ final class ThreeParties {
     }
 
     static <T> List<T> run(MpcSettings settings, PartyThreads.PartyBody<T> body) {
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
+        try (LocalParties net = LocalParties.ipc(new AeronContext())) {
             return PartyThreads.run(settings, new Transport[] {net.party(0), net.party(1), net.party(2)}, body);
         }
     }
@@ -22,7 +23,7 @@ final class ThreeParties {
     /** As {@link #run}, but each party's session continues the PRG streams of {@code states[party]}. */
     static <T> List<T> runResumed(MpcSettings settings, org.fastcrypt4j.mpc.sharing.Session.PrgStates[] states,
             PartyThreads.PartyBody<T> body) {
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
+        try (LocalParties net = LocalParties.ipc(new AeronContext())) {
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
             try {
                 List<java.util.concurrent.Future<T>> fs = new java.util.ArrayList<>();

@@ -25,8 +25,9 @@ import org.fastcrypt4j.nn.SecureConversion;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
 import org.fastcrypt4j.nn.training.Checkpoint;
 import org.fastcrypt4j.nn.training.TrainingOptions;
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.PartyKeys;
 import org.fastcrypt4j.transport.Transport;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -123,7 +124,7 @@ public class DemoCommand implements Callable<Integer> {
     long seed = 42;
 
     @Option(names = "--channel", description = "Aeron channel: UDP or IPC (default ${DEFAULT-VALUE})")
-    AeronTransport.Context.Channel channel = AeronTransport.Context.Channel.UDP;
+    AeronContext.Channel channel = AeronContext.Channel.UDP;
 
     /** What each party reports. */
     record PartyResult(long trainBytes, long trainRounds, double trainSeconds, long steps, Evaluation eval,
@@ -183,8 +184,8 @@ public class DemoCommand implements Callable<Integer> {
                 + " model, P1 the data%n", channel, settings.fractionalBits(), settings.truncation(), settings.msb());
         long expectedSteps = (long) ep * ((trainImages <= 0 ? 60_000 : trainImages) + batch - 1) / batch;
         List<PartyResult> results;
-        AeronTransport.Context ctx = new AeronTransport.Context();
-        try (LocalParties parties = channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx)
+        AeronContext ctx = new AeronContext();
+        try (LocalParties parties = channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx)
                 : LocalParties.udpLoopback(ctx, keys);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("private training").setInitialMax(expectedSteps)
                      .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(5000)
@@ -348,8 +349,8 @@ public class DemoCommand implements Callable<Integer> {
                 + " the model, P1 its test images and alone receives the logits; f = %d, MSB %s%n", channel,
                 settings.fractionalBits(), settings.msb());
         List<PartyResult> results;
-        AeronTransport.Context ctx = new AeronTransport.Context();
-        try (LocalParties parties = channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx)
+        AeronContext ctx = new AeronContext();
+        try (LocalParties parties = channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx)
                 : LocalParties.udpLoopback(ctx)) {
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
             DataSetIterator testAtP1 = data.test(test, testBatch);

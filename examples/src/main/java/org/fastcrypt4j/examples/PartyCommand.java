@@ -14,7 +14,8 @@ import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.nn.SecureConversion;
 import org.fastcrypt4j.nn.training.Checkpoint;
-import org.fastcrypt4j.transport.AeronTransport;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
 import org.fastcrypt4j.transport.PartiesConfig;
 import org.fastcrypt4j.transport.PartyKeys;
 
@@ -58,7 +59,7 @@ public final class PartyCommand extends DemoCommand {
         PartiesConfig parties = PartiesConfig.read(config);
         Path keyDir = keys != null ? keys : config.toAbsolutePath().getParent();
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
-        AeronTransport.Context ctx = new AeronTransport.Context().connectTimeout(Duration.ofSeconds(connectTimeout));
+        AeronContext ctx = new AeronContext().connectTimeout(Duration.ofSeconds(connectTimeout));
         Datasets data = id == 1 || job == Job.infer ? Datasets.open(dataset) : null;
         MultiLayerConfiguration plainConf = plainConfiguration();
         MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConf);

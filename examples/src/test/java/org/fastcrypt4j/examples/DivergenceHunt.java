@@ -29,8 +29,9 @@ import org.fastcrypt4j.nn.SecureConversion;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
 import org.fastcrypt4j.nn.training.Checkpoint;
 import org.fastcrypt4j.nn.training.TrainingOptions;
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -87,7 +88,7 @@ public final class DivergenceHunt {
 
     static String oneRun(int run, Datasets mnist, MultiLayerConfiguration secureConf, MultiLayerNetwork initial,
             List<Map<String, double[]>> twinParams, List<Double> twinLoss, Path dir) throws Exception {
-        LocalParties net = LocalParties.ipc(new AeronTransport.Context());
+        LocalParties net = LocalParties.ipc(new AeronContext());
         Transport[] links = {net.party(0), net.party(1), net.party(2)};
         byte[] fp = Checkpoint.partiesFingerprint(net.config());
         DataSetIterator trainAtP1 = mnist.train(TRAIN, BATCH);

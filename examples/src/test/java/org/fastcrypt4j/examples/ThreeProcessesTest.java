@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.PartiesConfig;
 import org.fastcrypt4j.transport.PartyKeys;
 import org.junit.jupiter.api.Test;

@@ -62,7 +62,7 @@ public final class PartiesConfig {
                 id = Integer.parseInt(f[0]);
                 port = Integer.parseInt(f[2]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(source + ":" + lineNo + ": id and port must be integers", e);
+                throw new IllegalArgumentException(source + ":" + lineNo + ": id and port must be integers");
             }
             if (id < 0 || id > 2 || p[id] != null) {
                 throw new IllegalArgumentException(source + ":" + lineNo + ": party id " + id
@@ -71,7 +71,27 @@ public final class PartiesConfig {
             if (port <= 0 || port > 65535) {
                 throw new IllegalArgumentException(source + ":" + lineNo + ": invalid port " + port);
             }
-            p[id] = new Party(id, f[1], port, PartyKeys.decodePublic(f[3]));
+            PublicKey key;
+            try {
+                key = PartyKeys.decodePublic(f[3]);
+                PartyKeys.checkUsable(key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ":" + lineNo + ": party " + id + ": " + e.getMessage());
+            }
+            for (Party q : p) {
+                if (q == null) {
+                    continue;
+                }
+                if (q.host().equalsIgnoreCase(f[1]) && q.port() == port) {
+                    throw new IllegalArgumentException(source + ":" + lineNo + ": party " + id + " listens on " + f[1]
+                            + ":" + port + ", already given to party " + q.id() + ": every party needs its own port");
+                }
+                if (q.publicKey().equals(key)) {
+                    throw new IllegalArgumentException(source + ":" + lineNo + ": party " + id + " has the same public"
+                            + " key as party " + q.id() + ": every party needs its own key pair (keygen)");
+                }
+            }
+            p[id] = new Party(id, f[1], port, key);
         }
         for (int i = 0; i < 3; i++) {
             if (p[i] == null) {

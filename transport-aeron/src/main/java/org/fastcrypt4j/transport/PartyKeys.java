@@ -44,7 +44,24 @@ public final class PartyKeys {
             return KeyFactory.getInstance("X25519")
                     .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64.trim())));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not a base64 X25519 public key: '" + base64 + "'", e);
+            throw new IllegalArgumentException("not a base64 X25519 public key: '" + base64 + "'");
+        }
+    }
+
+    /**
+     * Refuses a public key that is of low order (the all-zero key among them): X25519 with it gives the all-zero
+     * shared secret whatever the private key, so it authenticates nobody. Tested exactly by one DH with a throw-away
+     * key (the JDK refuses a small-order point).
+     *
+     * @throws IllegalArgumentException for such a key
+     */
+    public static void checkUsable(PublicKey key) {
+        try {
+            byte[] shared = org.fastcrypt4j.transport.noise.X25519.dh(generate().getPrivate(), key);
+            java.util.Arrays.fill(shared, (byte) 0);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("public key of low order (an all-zero or similar key authenticates"
+                    + " nobody): not a key made by keygen");
         }
     }
 
@@ -56,10 +73,24 @@ public final class PartyKeys {
         return dir.resolve("party-" + party + ".pub");
     }
 
-    /** Writes {@code party-N.key} (owner-only) and {@code party-N.pub} into {@code dir}. */
+    /**
+     * Writes {@code party-N.key} (owner-only) and {@code party-N.pub} into {@code dir}, refusing to replace an
+     * existing private key (a party's key is its identity: replacing it by mistake locks it out of its peers).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException naming the file, if the private key exists
+     */
     public static void write(Path dir, int party, KeyPair pair) throws IOException {
+        write(dir, party, pair, false);
+    }
+
+    /** As {@link #write(Path, int, KeyPair)}; with {@code overwrite} an existing key pair is replaced. */
+    public static void write(Path dir, int party, KeyPair pair, boolean overwrite) throws IOException {
         Files.createDirectories(dir);
         Path priv = privateKeyFile(dir, party);
+        if (!overwrite && Files.exists(priv)) {
+            throw new java.nio.file.FileAlreadyExistsException(priv.toString(), null,
+                    "a private key exists already; refusing to replace it");
+        }
         Files.deleteIfExists(priv);
         try {
             Files.createFile(priv, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

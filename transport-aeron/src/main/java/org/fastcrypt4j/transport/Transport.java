@@ -86,7 +86,7 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
-     * The 32-byte id of this connection of the three parties, the same at all three: for {@link AeronTransport}
+     * The 32-byte id of this connection of the three parties, the same at all three: for {@link org.fastcrypt4j.transport.aeron.AeronTransport}
      * the SHA-256 of the three links' handshake hashes, fresh for every connection. Protocol code binds its key
      * agreement to it, so that messages of another session are rejected.
      */

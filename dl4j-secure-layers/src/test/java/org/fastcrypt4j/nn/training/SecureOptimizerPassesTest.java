@@ -14,8 +14,9 @@ import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.mpc.sharing.Sharing;
 import org.fastcrypt4j.ring.RingTensor;
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -65,7 +66,7 @@ class SecureOptimizerPassesTest {
             want[k] = x;
         }
         List<double[][]> got;
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
+        try (LocalParties net = LocalParties.ipc(new AeronContext())) {
             got = PartyThreads.run(MpcSettings.defaults(), new Transport[] {net.party(0), net.party(1), net.party(2)},
                     s -> {
                         SecureOptimizer opt = new SecureOptimizer(1000);

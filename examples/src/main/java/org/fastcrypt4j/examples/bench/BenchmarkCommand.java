@@ -20,8 +20,9 @@ import org.fastcrypt4j.mpc.sharing.PartyThreads;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.SecureConversion;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -233,7 +234,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     private Measured[] secure(MultiLayerConfiguration plainConf, INDArray x, INDArray y, boolean train) {
         MultiLayerConfiguration conf = SecureConversion.toSecure(plainConf);
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
-        try (LocalParties parties = LocalParties.udpLoopback(new AeronTransport.Context())) {
+        try (LocalParties parties = LocalParties.udpLoopback(new AeronContext())) {
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
             List<Measured> out = PartyThreads.run(settings, ts, s -> {
                 SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(conf, s);

@@ -22,7 +22,8 @@ import org.fastcrypt4j.mpc.sharing.Sharing;
 import org.fastcrypt4j.ring.ConvGeometry;
 import org.fastcrypt4j.ring.RingKernels;
 import org.fastcrypt4j.ring.RingTensor;
-import org.fastcrypt4j.transport.AeronTransport;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
 import org.fastcrypt4j.transport.Transport;
 
 import picocli.CommandLine.Command;
@@ -75,10 +76,10 @@ public final class ProtocolBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AeronTransport.Context ctx = new AeronTransport.Context();
-        try (org.fastcrypt4j.transport.LocalParties net = ipc
-                ? org.fastcrypt4j.transport.LocalParties.ipc(ctx)
-                : org.fastcrypt4j.transport.LocalParties.udpLoopback(ctx)) {
+        AeronContext ctx = new AeronContext();
+        try (org.fastcrypt4j.transport.aeron.LocalParties net = ipc
+                ? org.fastcrypt4j.transport.aeron.LocalParties.ipc(ctx)
+                : org.fastcrypt4j.transport.aeron.LocalParties.udpLoopback(ctx)) {
             Transport[] ts = {net.party(0), net.party(1), net.party(2)};
             List<Case> cases = cases();
             if (only != null) {

@@ -11,8 +11,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.fastcrypt4j.transport.AeronTransport;
-import org.fastcrypt4j.transport.LocalParties;
+import org.fastcrypt4j.transport.aeron.AeronContext;
+import org.fastcrypt4j.transport.aeron.AeronTransport;
+import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 
 import picocli.CommandLine.Command;
@@ -39,25 +40,25 @@ public final class TransportBench implements Callable<Integer> {
     int reps = 5;
 
     @Option(names = "--mtu", description = "Aeron MTU (default ${DEFAULT-VALUE}).")
-    int mtu = AeronTransport.Context.DEFAULT_MTU_LENGTH;
+    int mtu = AeronContext.DEFAULT_MTU_LENGTH;
 
     @Option(names = "--term-length", description = "Aeron term length (default ${DEFAULT-VALUE}).")
-    int termLength = AeronTransport.Context.DEFAULT_TERM_LENGTH;
+    int termLength = AeronContext.DEFAULT_TERM_LENGTH;
 
     @Option(names = "--chunk", description = "Payload bytes per frame (default ${DEFAULT-VALUE}).")
-    int chunk = AeronTransport.Context.DEFAULT_CHUNK_LENGTH;
+    int chunk = AeronContext.DEFAULT_CHUNK_LENGTH;
 
     @Option(names = "--driver-threading", description = "Media driver threading: SHARED, SHARED_NETWORK, DEDICATED"
             + " (default ${DEFAULT-VALUE}).")
     io.aeron.driver.ThreadingMode threading = io.aeron.driver.ThreadingMode.SHARED;
 
     @Option(names = "--socket-buffer", description = "UDP socket buffers and window (default ${DEFAULT-VALUE}).")
-    int socketBuffer = AeronTransport.Context.DEFAULT_SOCKET_BUFFER_LENGTH;
+    int socketBuffer = AeronContext.DEFAULT_SOCKET_BUFFER_LENGTH;
 
     @Override
     public Integer call() throws Exception {
         int longs = mib * 1024 * 1024 / Long.BYTES;
-        AeronTransport.Context.Channel[] channels = AeronTransport.Context.Channel.values();
+        AeronContext.Channel[] channels = AeronContext.Channel.values();
         LocalParties[] nets = new LocalParties[2 * channels.length];
         double[] connectMs = new double[nets.length];
         double[][] secs = new double[nets.length + 1][reps];
@@ -104,7 +105,7 @@ public final class TransportBench implements Callable<Integer> {
         return 0;
     }
 
-    private void print(AeronTransport.Context.Channel channel, String auth, double mbps, double tcp, double prot,
+    private void print(AeronContext.Channel channel, String auth, double mbps, double tcp, double prot,
             double connectMs) {
         String extra = Double.isNaN(prot) ? "" : String.format(Locale.ROOT, ",\"protection_ratio\":%.3f", prot);
         System.out.printf(Locale.ROOT, "{\"bench\":\"transport\",\"channel\":\"%s\",\"auth\":\"%s\",\"mib_per_party\":%d,"
@@ -114,11 +115,11 @@ public final class TransportBench implements Callable<Integer> {
                 tcp, mbps / tcp, extra);
     }
 
-    private LocalParties open(AeronTransport.Context.Channel channel, boolean trusted) {
-        AeronTransport.Context ctx = new AeronTransport.Context().trustedNetwork(trusted).mtuLength(mtu)
+    private LocalParties open(AeronContext.Channel channel, boolean trusted) {
+        AeronContext ctx = new AeronContext().trustedNetwork(trusted).mtuLength(mtu)
                 .termLength(termLength).chunkLength(chunk).driverThreadingMode(threading)
                 .socketBufferLength(socketBuffer);
-        return channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx) : LocalParties.udpLoopback(ctx);
+        return channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx) : LocalParties.udpLoopback(ctx);
     }
 
     /** One rotation; returns the seconds until the slowest party has received everything. */

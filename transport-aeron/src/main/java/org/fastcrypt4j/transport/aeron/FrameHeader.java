@@ -1,13 +1,14 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.nio.ByteOrder;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.fastcrypt4j.transport.TrafficStats;
 
 /**
  * Layout of the header that starts every Aeron message of an {@link AeronTransport} link (a flyweight over
  * the frame buffer; all integers little-endian). One protocol message is split into chunks of at most
- * {@link AeronTransport.Context#chunkLength()} bytes; every chunk travels as one frame:
+ * {@link AeronContext#chunkLength()} bytes; every chunk travels as one frame:
  *
  * <pre>
  *  0  TYPE            byte   {@link #TYPE_DATA}

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -17,11 +17,11 @@ import org.fastcrypt4j.transport.noise.NoiseException;
 
 /**
  * Liveness apart from progress. One daemon thread per transport sends every peer a small authenticated
- * heartbeat every {@link AeronTransport.Context#heartbeatInterval()} on a stream of its own and records when
+ * heartbeat every {@link AeronContext#heartbeatInterval()} on a stream of its own and records when
  * each peer's last valid heartbeat arrived. A party that computes for minutes (a large convolution) keeps
  * sending heartbeats, because this thread does not wait for the party's own thread; a party that died, hangs
  * in its JVM as a whole, or is cut off by the network stops, and its peers fail within
- * {@link AeronTransport.Context#peerTimeout()} naming it.
+ * {@link AeronContext#peerTimeout()} naming it.
  *
  * <p>Frame (28 bytes, little-endian): {@code TYPE (5), FROM, TO, 0, COUNTER (u64), TAG (16 bytes)}. The tag is
  * AES-GCM over an empty plaintext with the link's handshake hash and the first 12 bytes as additional data,

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

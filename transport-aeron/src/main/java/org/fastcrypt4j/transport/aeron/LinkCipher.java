@@ -1,8 +1,10 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.fastcrypt4j.transport.FrameRejectedException;
+import org.fastcrypt4j.transport.TransportException;
 import org.fastcrypt4j.transport.noise.CipherState;
 import org.fastcrypt4j.transport.noise.NoiseException;
 
@@ -15,7 +17,7 @@ import org.fastcrypt4j.transport.noise.NoiseException;
  * <p>The payload of a frame is sealed in segments of {@link #SEGMENT} bytes, each its own AEAD message with
  * its own 16-byte tag ({@code [header][ct_0][tag_0][ct_1][tag_1]...}). Segment {@code i} of the frame with
  * sequence number {@code seq} is sealed under the 64-bit Noise nonce {@code n = seq * 2^16 + i}: distinct for
- * every (frame, segment) because a frame holds at most 2^16 segments ({@link AeronTransport.Context#conclude}
+ * every (frame, segment) because a frame holds at most 2^16 segments ({@link AeronContext#conclude}
  * checks it) and {@code seq} stays below {@link #MAX_SEQUENCE} = 2^47, far from 2^63 where the heartbeat nonces
  * of {@link Heartbeats} start. A direction refuses to seal a frame past that limit (a link would need 2^47
  * frames, 128 PiB at 1 MiB per frame); nonces therefore never repeat under a key, and since every connection
@@ -25,12 +27,20 @@ import org.fastcrypt4j.transport.noise.NoiseException;
  * about 40 MB/s on 1 MiB calls and about 50 MB/s when input and output overlap, but at 1.2-1.7 GB/s per
  * direction on 8 KiB segments from a separate buffer. The extra tags cost 0.2% of the bytes on the wire.
  *
- * <p>The receiver accepts only the next sequence number, so a replayed, reordered or dropped frame is
- * rejected; a forged, truncated or segment-swapped frame fails authentication; a frame of another session
- * fails authentication because that session had other keys and another handshake hash. Either way
- * {@link FrameRejectedException} names the link, and the state of the direction is unchanged. The transport
- * then fails the session closed (see {@link AeronTransport}). With {@link #trusted} (the trusted-network
- * option) sequence numbers are still checked but nothing is encrypted or authenticated.
+ * <p>What the receiver does with a frame (UDP: anyone can send a datagram, so only what authenticates is acted on,
+ * as in DTLS and QUIC):
+ * <ul>
+ *   <li>a frame that does not authenticate (forged, corrupted, truncated, or of another session, whose keys and
+ *       handshake hash differ), or that repeats a sequence number already accepted (a replay), is
+ *       {@link #DROPPED}: the caller drops and counts it, and the direction's state is unchanged;</li>
+ *   <li>the frame with the next sequence number that authenticates is accepted;</li>
+ *   <li>a frame that authenticates with a later sequence number proves that genuine frames were lost: Aeron's
+ *       stream is reliable, so only a datagram injected into the authenticated stream image can have taken their
+ *       place, and the data cannot be recovered. {@link FrameRejectedException} names the link, and the transport
+ *       fails the session closed.</li>
+ * </ul>
+ * With {@link #trusted} (the trusted-network option) sequence numbers are still checked but nothing is encrypted or
+ * authenticated.
  */
 final class LinkCipher {
     /** Plaintext bytes per AEAD segment of a frame. */
@@ -170,9 +180,14 @@ final class LinkCipher {
         return FrameHeader.LENGTH + payloadLength + n * FrameHeader.GCM_TAG_BYTES;
     }
 
+    /** {@link #open} result: the frame did not authenticate or was a replay; drop it and count it. */
+    static final int DROPPED = -1;
+
     /**
-     * Checks and opens a received frame of {@code frameLength} bytes; writes the plaintext payload to
-     * {@code dst} at {@code dstOffset} and returns its length.
+     * Checks and opens a received frame of {@code frameLength} bytes; writes the plaintext payload to {@code dst} at
+     * {@code dstOffset} and returns its length, or {@link #DROPPED}.
+     *
+     * @throws FrameRejectedException if the frame authenticates but genuine frames before it were lost
      */
     int open(byte[] frame, int frameLength, FrameHeader header, byte[] dst, int dstOffset) {
         return open(frame, 0, frameLength, header, dst, dstOffset);
@@ -181,17 +196,9 @@ final class LinkCipher {
     /** As {@link #open(byte[], int, FrameHeader, byte[], int)} for a frame starting at {@code frameOffset}. */
     int open(byte[] frame, int frameOffset, int frameLength, FrameHeader header, byte[] dst, int dstOffset) {
         int payload = payloadLength(frameLength);
-        if (payload < 0) {
-            throw new FrameRejectedException(from, to, "truncated frame of " + frameLength + " bytes");
-        }
         long seq = header.sequence();
-        if (seq != sequence) {
-            throw new FrameRejectedException(from, to, "sequence number " + seq + ", expected " + sequence
-                    + " (replayed, reordered or lost frame)");
-        }
-        if (header.chunkLength() != payload) {
-            throw new FrameRejectedException(from, to, "frame carries " + payload + " payload bytes, header says "
-                    + header.chunkLength() + " (truncated frame)");
+        if (payload < 0 || header.chunkLength() != payload || seq < sequence || seq >= MAX_SEQUENCE) {
+            return DROPPED;   // cut, padded, replayed or impossible: a genuine frame never looks like this
         }
         if (cipher != null) {
             try {
@@ -203,11 +210,15 @@ final class LinkCipher {
                             FrameHeader.LENGTH, frame, src, len + FrameHeader.GCM_TAG_BYTES, dst, dstOffset + i * SEGMENT);
                 }
             } catch (NoiseException e) {
-                throw new FrameRejectedException(from, to, "authentication failed (forged, corrupted, truncated or"
-                        + " foreign-session frame, sequence " + seq + ")");
+                return DROPPED;
             }
-        } else {
+        } else if (seq == sequence) {
             System.arraycopy(frame, frameOffset + FrameHeader.LENGTH, dst, dstOffset, payload);
+        }
+        // authentic from here on (or unprotected)
+        if (seq != sequence) {
+            throw new FrameRejectedException(from, to, "frame " + seq + " authenticated where frame " + sequence
+                    + " was expected: genuine frames were displaced by datagrams injected into the stream");
         }
         sequence++;
         return payload;

@@ -1,21 +1,27 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.DirectBuffer;
+import org.fastcrypt4j.transport.FrameRejectedException;
+import org.fastcrypt4j.transport.TagMismatchException;
+import org.fastcrypt4j.transport.TransportException;
 
 /**
  * The receive path of one link ({@code peer -> self}) after its handshake: authenticates each data frame, then
  * files its payload into the link's {@link Inbox}.
  *
- * <p>Nothing a frame says is trusted before it authenticates. The first chunk of a message is opened into a
+ * <p>Nothing a frame says is trusted before it authenticates. A frame that does not authenticate, replays an
+ * accepted one, or cannot be a frame of this link by its size is dropped and counted ({@link #dropped()}), never
+ * acted on, so a stray datagram cannot end a session (see {@link LinkCipher} for the one case that must fail:
+ * an authentic frame showing that genuine frames were displaced). The first chunk of a message is opened into a
  * chunk-sized scratch buffer; only then is the message length it announces used to allocate, bounded by the
- * largest message ({@code maxMessageLength}) and, while the party is waiting on this link and the message is
- * the next one, by exactly the length the protocol expects ({@link #expect}). A later chunk is bounded by the
- * frame's own size (never by its header) before it is opened into the message, and its header fields are
- * compared with the message's once they are authenticated. Any failure throws {@link FrameRejectedException}
- * (or a {@link TagMismatchException} / {@link TransportException} for an authenticated message the protocol
- * did not expect) and leaves no partial allocation behind for that frame.
+ * largest message ({@code maxMessageLength}) and, while the party is waiting on this link and the message is the
+ * next one, by exactly the length the protocol expects ({@link #expect}). A later chunk is bounded by the frame's
+ * own size (never by its header) before it is opened into the message, and its header fields are compared with the
+ * message's once they are authenticated. An authenticated frame that breaks the framing rules, or a message the
+ * protocol did not expect, throws ({@link FrameRejectedException}, {@link TagMismatchException},
+ * {@link TransportException}): the authenticated peer itself is at fault.
  */
 final class LinkReceiver {
     private final int self;
@@ -32,8 +38,9 @@ final class LinkReceiver {
     private String expectedTag;
     private long expectedBytes = -1;
     private long lastFrameNanos;
-    /** The peer a peer reported failed ({@link AeronTransport#ABORT_TAG}), or -1. */
-    private int reportedFailed = -1;
+    /** The abort notice the peer sent before closing its links ({@link Liveness}), or -1. */
+    private long abortNotice = -1;
+    private long dropped;
 
     LinkReceiver(int self, int peer, LinkCipher rx, int chunkLength, int maxMessageLength) {
         this.self = self;
@@ -61,14 +68,12 @@ final class LinkReceiver {
         expectedBytes = tag == null ? -1 : bytes;
     }
 
-    /** Authenticates and files one frame of {@code length} bytes at {@code offset} of {@code buffer}. */
+    /** Authenticates and files one frame of {@code length} bytes at {@code offset} of {@code buffer}, or drops it. */
     void accept(DirectBuffer buffer, int offset, int length) {
-        if (length > rxFrame.length) {
-            throw new FrameRejectedException(peer, self, "oversized frame of " + length + " bytes");
-        }
-        int payload = rx.payloadLength(length);
-        if (payload < 0 || payload > chunkLength) {
-            throw new FrameRejectedException(peer, self, "truncated or oversized frame of " + length + " bytes");
+        int payload = length > rxFrame.length ? -1 : rx.payloadLength(length);
+        if (payload < 0 || payload > chunkLength || length < FrameHeader.LENGTH) {
+            dropped++;
+            return;
         }
         byte[] frame = buffer.byteArray();
         int frameOffset;
@@ -84,7 +89,10 @@ final class LinkReceiver {
         }
         Inbox.Message m = inbox.partial();
         if (m == null) {
-            rx.open(frame, frameOffset, length, h, firstChunk, 0);
+            if (rx.open(frame, frameOffset, length, h, firstChunk, 0) == LinkCipher.DROPPED) {
+                dropped++;
+                return;
+            }
             // authenticated from here on
             int tagLength = h.tagLength();
             int messageLength = h.messageLength();
@@ -103,7 +111,7 @@ final class LinkReceiver {
                 lastTag = tag;
                 lastTagBytes = tag.getBytes(StandardCharsets.UTF_8);
             }
-            boolean abort = tag.equals(AeronTransport.ABORT_TAG);
+            boolean abort = tag.equals(Liveness.ABORT_TAG);
             if (abort && messageLength != Long.BYTES) {
                 throw new FrameRejectedException(peer, self, "abort notice of " + messageLength + " bytes, expected 8");
             }
@@ -122,9 +130,13 @@ final class LinkReceiver {
             System.arraycopy(firstChunk, 0, m.data, 0, payload);
         } else {
             if (payload > m.length - m.filled) {
-                throw new FrameRejectedException(peer, self, "frame overruns message '" + m.tag + "'");
+                dropped++;   // cannot be the next chunk of this message (its size is not authenticated yet)
+                return;
             }
-            rx.open(frame, frameOffset, length, h, m.data, m.filled);
+            if (rx.open(frame, frameOffset, length, h, m.data, m.filled) == LinkCipher.DROPPED) {
+                dropped++;
+                return;
+            }
             if (h.type() != FrameHeader.TYPE_DATA || h.chunkIndex() != m.nextChunk || h.messageLength() != m.length
                     || h.stamp() != m.stamp) {
                 throw new FrameRejectedException(peer, self, "chunk " + h.chunkIndex() + " of a " + h.messageLength()
@@ -137,16 +149,28 @@ final class LinkReceiver {
         lastFrameNanos = System.nanoTime();
         if (m.filled == m.length) {
             inbox.finish();
-            if (m.tag.equals(AeronTransport.ABORT_TAG) && m.length == Long.BYTES) {
+            if (m.tag.equals(Liveness.ABORT_TAG) && m.length == Long.BYTES) {
                 // not protocol data: the peer stops because a third party failed; keep the report, drop the message
-                reportedFailed = (int) m.longs.get(0);
+                if (abortNotice < 0) {   // the first notice names the cause; later ones follow from it
+                    abortNotice = m.longs.get(0);
+                }
                 inbox.consumed(m);
             }
         }
     }
 
-    /** The party this link's peer reported failed before closing its links, or -1. */
-    int reportedFailed() {
-        return reportedFailed;
+    /** The abort notice this link's peer sent before closing its links (see {@link Liveness}), or -1. */
+    long abortNotice() {
+        return abortNotice;
+    }
+
+    /** The sequence number of the next frame this link accepts. */
+    long expectedSequence() {
+        return rx.nextSequence();
+    }
+
+    /** Frames dropped unread: they did not authenticate, replayed an accepted frame, or had an impossible size. */
+    long dropped() {
+        return dropped;
     }
 }

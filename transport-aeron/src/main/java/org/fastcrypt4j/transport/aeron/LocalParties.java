@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -17,13 +17,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
+import org.fastcrypt4j.transport.Transport;
+import org.fastcrypt4j.transport.TransportException;
 
 /**
  * Three connected {@link AeronTransport} parties inside this JVM, for tests, benchmarks and protocol code
  * that simulates the three parties in one process. Fresh X25519 keys are generated for the three parties.
  *
  * <pre>{@code
- * try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
+ * try (LocalParties net = LocalParties.ipc(new AeronContext())) {
  *     List<long[]> out = net.run(t -> myProtocolStep(t));   // t.partyId() is 0, 1, 2; one thread each
  * }
  * }</pre>
@@ -49,13 +53,13 @@ public final class LocalParties implements AutoCloseable {
     private final AeronTransport[] parties = new AeronTransport[3];
     private final PartiesConfig config;
 
-    private LocalParties(AeronTransport.Context ctx, String host, int[] ports, KeyPair[] keys) {
+    private LocalParties(AeronContext ctx, String host, int[] ports, KeyPair[] keys) {
         config = new PartiesConfig(
                 new PartiesConfig.Party(0, host, ports[0], keys[0].getPublic()),
                 new PartiesConfig.Party(1, host, ports[1], keys[1].getPublic()),
                 new PartiesConfig.Party(2, host, ports[2], keys[2].getPublic()));
-        ctx.streamIdBase(AeronTransport.Context.DEFAULT_STREAM_ID_BASE
-                + 2 * AeronTransport.Context.STREAM_IDS_PER_GROUP * INSTANCES.incrementAndGet());
+        ctx.streamIdBase(AeronContext.DEFAULT_STREAM_ID_BASE
+                + 2 * AeronContext.STREAM_IDS_PER_GROUP * INSTANCES.incrementAndGet());
         try {
             for (int i = 0; i < 3; i++) {
                 parties[i] = new AeronTransport(config, i, keys[i], ctx);
@@ -77,13 +81,13 @@ public final class LocalParties implements AutoCloseable {
     }
 
     /** Three parties over Aeron IPC; {@code ctx}'s channel is set to IPC. */
-    public static LocalParties ipc(AeronTransport.Context ctx) {
-        return new LocalParties(ctx.channel(AeronTransport.Context.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3},
+    public static LocalParties ipc(AeronContext ctx) {
+        return new LocalParties(ctx.channel(AeronContext.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3},
                 freshKeys());
     }
 
     /** Three parties over UDP on 127.0.0.1 with free ports; {@code ctx}'s channel is set to UDP. */
-    public static LocalParties udpLoopback(AeronTransport.Context ctx) {
+    public static LocalParties udpLoopback(AeronContext ctx) {
         return udpLoopback(ctx, freshKeys());
     }
 
@@ -94,16 +98,16 @@ public final class LocalParties implements AutoCloseable {
      * <p>A port that was free when chosen can be taken by another process before the media driver binds it;
      * the group is then built again on fresh ports, at most {@value #BIND_ATTEMPTS} times.
      */
-    public static LocalParties udpLoopback(AeronTransport.Context ctx, KeyPair[] keys) {
+    public static LocalParties udpLoopback(AeronContext ctx, KeyPair[] keys) {
         if (keys.length != 3) {
             throw new IllegalArgumentException("three key pairs needed, got " + keys.length);
         }
         return udpLoopback(ctx, keys, LocalParties::freeUdpPorts);
     }
 
-    /** As {@link #udpLoopback(AeronTransport.Context, KeyPair[])}, with the ports of each attempt from {@code ports}. */
-    static LocalParties udpLoopback(AeronTransport.Context ctx, KeyPair[] keys, Supplier<int[]> ports) {
-        ctx.channel(AeronTransport.Context.Channel.UDP);
+    /** As {@link #udpLoopback(AeronContext, KeyPair[])}, with the ports of each attempt from {@code ports}. */
+    static LocalParties udpLoopback(AeronContext ctx, KeyPair[] keys, Supplier<int[]> ports) {
+        ctx.channel(AeronContext.Channel.UDP);
         for (int attempt = 1; ; attempt++) {
             try {
                 return new LocalParties(ctx, "127.0.0.1", ports.get(), keys);

@@ -1,17 +1,17 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
-import java.util.UUID;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import io.aeron.Aeron;
-import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
 /**
  * The one embedded Aeron media driver (and client) of this JVM, shared by every {@link AeronTransport} in
- * it and reference counted: the first {@link #acquire} starts it in a fresh directory, the last
- * {@link #release} closes it and deletes the directory. The driver runs on one thread (shared threading
+ * it and reference counted: the first {@link #acquire} removes directories left by killed processes and starts
+ * the driver in a fresh directory only this user can enter ({@link AeronDirectories}), the last {@link #release}
+ * closes it and deletes the directory. The driver runs on one thread (shared threading
  * mode) with a backoff idle strategy that parks, so three parties and the driver fit on two cores. Driver
  * wide settings (timeouts, socket buffers, initial window) come from the first acquirer's context.
  */
@@ -19,15 +19,18 @@ final class SharedMediaDriver {
     private static int references;
     private static MediaDriver driver;
     private static Aeron aeron;
+    private static Path directory;
 
     private SharedMediaDriver() {
     }
 
-    static synchronized Aeron acquire(AeronTransport.Context ctx) {
+    static synchronized Aeron acquire(AeronContext ctx) {
         if (references == 0) {
-            String dir = CommonContext.getAeronDirectoryName() + "-fastcrypt4j-" + UUID.randomUUID();
+            Path base = AeronDirectories.base();
+            AeronDirectories.removeStale(base);
+            directory = AeronDirectories.createPrivate(base);
             MediaDriver.Context dc = new MediaDriver.Context()
-                    .aeronDirectoryName(dir)
+                    .aeronDirectoryName(directory.toString())
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true)
                     .threadingMode(ctx.driverThreadingMode())
@@ -45,12 +48,15 @@ final class SharedMediaDriver {
                     .imageLivenessTimeoutNs(ctx.peerTimeout().toNanos())
                     .publicationConnectionTimeoutNs(ctx.peerTimeout().toNanos())
                     .warnIfDirectoryExists(false);
-            driver = MediaDriver.launchEmbedded(dc);
             try {
+                driver = MediaDriver.launch(dc);
                 aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             } catch (RuntimeException e) {
-                driver.close();
+                if (driver != null) {
+                    driver.close();
+                }
                 driver = null;
+                AeronDirectories.deletePrivate(directory);
                 throw e;
             }
         }
@@ -69,6 +75,7 @@ final class SharedMediaDriver {
         if (--references == 0) {
             aeron.close();
             driver.close();
+            AeronDirectories.deletePrivate(directory);
             aeron = null;
             driver = null;
         }

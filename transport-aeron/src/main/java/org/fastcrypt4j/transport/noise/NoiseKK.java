@@ -208,6 +208,31 @@ public final class NoiseKK {
         }
     }
 
+    /**
+     * An independent copy of this handshake state, for reading a message that may be forged or stale: Noise aborts a
+     * handshake whose message fails to authenticate (section 5.3), so a side that may receive several candidate
+     * messages (an initiator offered replies to replayed initiations, say) reads each into a copy and keeps the copy
+     * that authenticated. The copy shares the (immutable) key pairs; the symmetric state is duplicated.
+     *
+     * @throws IllegalStateException once the handshake failed or was split
+     */
+    public NoiseKK copy() {
+        if (step == Step.FAILED || step == Step.SPLIT) {
+            throw new IllegalStateException("cannot copy a handshake that is " + step);
+        }
+        return new NoiseKK(this);
+    }
+
+    private NoiseKK(NoiseKK o) {
+        this.initiator = o.initiator;
+        this.s = o.s;
+        this.rs = o.rs;
+        this.ss = o.ss.copy();
+        this.e = o.e;
+        this.re = o.re;
+        this.step = o.step;
+    }
+
     /** Whether both handshake messages have been processed (also after {@link #split()}). */
     public boolean isComplete() {
         return step == Step.COMPLETE || step == Step.SPLIT;

@@ -40,6 +40,18 @@ final class SymmetricState {
         cs = null;
     }
 
+    /**
+     * An independent copy of this state (its own chaining key, hash and cipher key): for trying a handshake message
+     * that may not authenticate without losing the state it would abort ({@link NoiseKK#copy()}).
+     */
+    SymmetricState copy() {
+        SymmetricState c = new SymmetricState("");
+        System.arraycopy(ck, 0, c.ck, 0, HASHLEN);
+        System.arraycopy(h, 0, c.h, 0, HASHLEN);
+        c.cs = cs == null ? null : cs.copy();
+        return c;
+    }
+
     /** Section 5.2 MixKey(input_key_material): ck, temp_k = HKDF(ck, ikm, 2); InitializeKey(temp_k). */
     void mixKey(byte[] ikm) {
         byte[][] out = hkdf(ck, ikm, 2);

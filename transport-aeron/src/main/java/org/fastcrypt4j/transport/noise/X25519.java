@@ -67,6 +67,20 @@ public final class X25519 {
         return le;
     }
 
+    /**
+     * The raw 32-byte private scalar of an X25519 private key (secret: the caller zeroes it after use), for deriving
+     * keys the holder alone can compute.
+     *
+     * @throws IllegalArgumentException if the key is not an X25519 key whose scalar the provider exposes
+     */
+    public static byte[] rawPrivate(PrivateKey k) {
+        requireX25519(k, "private key");
+        if (!(k instanceof java.security.interfaces.XECPrivateKey x) || x.getScalar().isEmpty()) {
+            throw new IllegalArgumentException("X25519 private key without an exportable scalar");
+        }
+        return x.getScalar().get();
+    }
+
     /** Decodes a 32-byte little-endian u-coordinate (top bit masked per RFC 7748) to a JDK public key. */
     public static PublicKey publicFromRaw(byte[] raw32) {
         if (raw32 == null || raw32.length != KEY_LENGTH) {

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,11 +14,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
+import org.fastcrypt4j.transport.Transport;
+import org.fastcrypt4j.transport.PeerFailureException;
+import org.fastcrypt4j.transport.TagMismatchException;
+import org.fastcrypt4j.transport.TrafficStats;
+import org.fastcrypt4j.transport.InProcessNetwork;
 
 class AeronTransportTest {
 
-    private static LocalParties open(AeronTransport.Context.Channel channel, AeronTransport.Context ctx) {
-        return channel == AeronTransport.Context.Channel.IPC ? LocalParties.ipc(ctx) : LocalParties.udpLoopback(ctx);
+    private static LocalParties open(AeronContext.Channel channel, AeronContext ctx) {
+        return channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx) : LocalParties.udpLoopback(ctx);
     }
 
     static long[] data(long seed, int n) {
@@ -38,11 +45,11 @@ class AeronTransportTest {
 
     /** Ring exchanges of several sizes (multi-chunk ones included), a reply round, and the counters. */
     @ParameterizedTest
-    @EnumSource(AeronTransport.Context.Channel.class)
-    void ringExchangeAndCounters(AeronTransport.Context.Channel channel) {
+    @EnumSource(AeronContext.Channel.class)
+    void ringExchangeAndCounters(AeronContext.Channel channel) {
         long seed = 0x5eed0001L;
         int[] sizes = {0, 1, 1000, 3 * 1024 * 1024 / 8 + 5};   // the last one is 4 chunks of 1 MiB
-        try (LocalParties net = open(channel, new AeronTransport.Context().chunkLength(1024 * 1024))) {
+        try (LocalParties net = open(channel, new AeronContext().chunkLength(1024 * 1024))) {
             List<Boolean> ok = net.run(t -> {
                 int me = t.partyId();
                 for (int s : sizes) {
@@ -86,7 +93,7 @@ class AeronTransportTest {
     /** Same exchange pattern counted by the in-memory network: the counters must agree. */
     @Test
     void countersAgreeWithInProcessNetwork() {
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context());
+        try (LocalParties net = LocalParties.ipc(new AeronContext());
              InProcessNetwork mem = new InProcessNetwork()) {
             net.run(t -> pattern(t));
             Thread[] th = new Thread[3];
@@ -122,7 +129,7 @@ class AeronTransportTest {
 
     @Test
     void tagMismatchNamesBothTagsAndPeer() {
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context().peerTimeout(Duration.ofSeconds(2)))) {
+        try (LocalParties net = LocalParties.ipc(new AeronContext().peerTimeout(Duration.ofSeconds(2)))) {
             Transport p0 = net.party(0);
             Transport p1 = net.party(1);
             Thread sender = new Thread(() -> p0.send(1, "mul/reshare", new long[] {1, 2}));
@@ -140,7 +147,7 @@ class AeronTransportTest {
     @Test
     void message256MiBOverIpc() {
         int n = 256 * 1024 * 1024 / 8;
-        try (LocalParties net = LocalParties.ipc(new AeronTransport.Context())) {
+        try (LocalParties net = LocalParties.ipc(new AeronContext())) {
             List<Boolean> ok = net.run(t -> {
                 if (t.partyId() == 0) {
                     long[] a = new long[n];
@@ -168,10 +175,10 @@ class AeronTransportTest {
      * one that closes (crashes) at once. Both name the peer and the step.
      */
     @ParameterizedTest
-    @EnumSource(AeronTransport.Context.Channel.class)
-    void stalledAndLostPeersDetected(AeronTransport.Context.Channel channel) {
+    @EnumSource(AeronContext.Channel.class)
+    void stalledAndLostPeersDetected(AeronContext.Channel channel) {
         Duration progress = Duration.ofSeconds(3);
-        try (LocalParties net = open(channel, new AeronTransport.Context().progressTimeout(progress))) {
+        try (LocalParties net = open(channel, new AeronContext().progressTimeout(progress))) {
             long t0 = System.nanoTime();
             PeerFailureException stalled = assertTimeoutPreemptively(progress.plusSeconds(20), () ->
                     assertThrows(PeerFailureException.class, () -> net.party(0).receive(2, "step/silent", new long[4])));
@@ -189,7 +196,7 @@ class AeronTransportTest {
 
     @Test
     void latePeerFailsConnect() {
-        AeronTransport.Context ctx = new AeronTransport.Context().channel(AeronTransport.Context.Channel.UDP)
+        AeronContext ctx = new AeronContext().channel(AeronContext.Channel.UDP)
                 .connectTimeout(Duration.ofSeconds(1));
         java.security.KeyPair k0 = PartyKeys.generate();
         int[] ports = LocalParties.freeUdpPorts();

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +24,7 @@ class InjectedFrameTest {
     @Test
     void framesFromAnUnauthenticatedPublisherAreDroppedAndCounted() {
         long seed = 0xBADL;
-        AeronTransport.Context ctx = new AeronTransport.Context();
+        AeronContext ctx = new AeronContext();
         try (LocalParties net = LocalParties.ipc(ctx)) {
             Aeron aeron = SharedMediaDriver.acquire(ctx);
             String channel = "aeron:ipc?term-length=" + ctx.termLength() + "|mtu=" + ctx.mtuLength();

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import org.junit.jupiter.api.Test;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
 
 /**
  * Per-connection keys over real Aeron links: two sessions between the same key files get different session
@@ -40,15 +42,15 @@ class LinkSecurityTest {
         }
     }
 
-    static AeronTransport.Context ipcContext() {
-        return new AeronTransport.Context().channel(AeronTransport.Context.Channel.IPC)
+    static AeronContext ipcContext() {
+        return new AeronContext().channel(AeronContext.Channel.IPC)
                 .connectTimeout(Duration.ofSeconds(10))
-                .streamIdBase(AeronTransport.Context.DEFAULT_STREAM_ID_BASE + 4096
-                        + 2 * AeronTransport.Context.STREAM_IDS_PER_GROUP * GROUPS.incrementAndGet());
+                .streamIdBase(AeronContext.DEFAULT_STREAM_ID_BASE + 4096
+                        + 2 * AeronContext.STREAM_IDS_PER_GROUP * GROUPS.incrementAndGet());
     }
 
     /** Connects party i with {@code configs[i]} and {@code keys[i]}, all three at once. */
-    static Group connect(PartiesConfig[] configs, KeyPair[] keys, AeronTransport.Context ctx) {
+    static Group connect(PartiesConfig[] configs, KeyPair[] keys, AeronContext ctx) {
         AeronTransport[] ts = new AeronTransport[3];
         Throwable[] failures = new Throwable[3];
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -84,7 +86,7 @@ class LinkSecurityTest {
 
     /** Sends the same plaintext 0 -> 1 and returns the sealed data frame a spy on the channel saw. */
     private static byte[] sessionSendingFixedPlaintext(KeyPair[] keys, long[] plaintext, byte[][] sessionIdOut) {
-        AeronTransport.Context ctx = ipcContext();
+        AeronContext ctx = ipcContext();
         PartiesConfig cfg = config(keys);
         Aeron aeron = SharedMediaDriver.acquire(ctx);
         List<byte[]> seen = new ArrayList<>();
@@ -148,7 +150,7 @@ class LinkSecurityTest {
         KeyPair[] wrong = keys.clone();
         wrong[1] = PartyKeys.generate();
         PartiesConfig bad = config(wrong);   // party 0's file pins a key party 1 does not hold
-        AeronTransport.Context ctx = ipcContext();
+        AeronContext ctx = ipcContext();
         try (Group g = connect(new PartiesConfig[] {bad, good, good}, keys, ctx)) {
             Throwable f0 = g.failures()[0];
             Throwable f1 = g.failures()[1];

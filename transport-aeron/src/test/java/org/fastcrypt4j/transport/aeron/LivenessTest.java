@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
+import org.fastcrypt4j.transport.PeerFailureException;
 
 /**
  * Liveness apart from progress, with the default timeouts (8 s without a heartbeat): a party that computes for
@@ -30,7 +33,7 @@ class LivenessTest {
 
     @Test
     void aPartyBusyFor30SecondsIsNotReportedFailed() {
-        try (LocalParties net = LocalParties.udpLoopback(new AeronTransport.Context())) {
+        try (LocalParties net = LocalParties.udpLoopback(new AeronContext())) {
             long[] payload = AeronTransportTest.data(30, 1000);
             List<long[]> got = net.run(t -> {
                 if (t.partyId() == 1) {
@@ -64,7 +67,7 @@ class LivenessTest {
                 "-cp", System.getProperty("java.class.path"), IdleParty.class.getName(), file.toString(),
                 dir.toString(), "2").redirectErrorStream(true).start();
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        AeronTransport.Context ctx = new AeronTransport.Context().connectTimeout(Duration.ofSeconds(60));
+        AeronContext ctx = new AeronContext().connectTimeout(Duration.ofSeconds(60));
         AeronTransport[] ts = {new AeronTransport(cfg, 0, keys[0], ctx), new AeronTransport(cfg, 1, keys[1], ctx)};
         try {
             List<Future<Object>> connected = new ArrayList<>();
@@ -128,7 +131,7 @@ class LivenessTest {
             PartiesConfig cfg = PartiesConfig.read(Path.of(args[0]));
             int self = Integer.parseInt(args[2]);
             AeronTransport t = AeronTransport.connect(cfg, self, PartyKeys.read(Path.of(args[1]), self),
-                    new AeronTransport.Context().connectTimeout(Duration.ofSeconds(60)));
+                    new AeronContext().connectTimeout(Duration.ofSeconds(60)));
             System.out.println("CONNECTED");
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);

@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +42,7 @@ class LocalPartiesTest {
         try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(lo, LocalParties.freeUdpPortBlock(1)))) {
             int taken = squatter.getLocalPort();
             AtomicInteger attempts = new AtomicInteger();
-            try (LocalParties net = LocalParties.udpLoopback(new AeronTransport.Context(),
+            try (LocalParties net = LocalParties.udpLoopback(new AeronContext(),
                     LocalParties.freshKeys(), () -> {
                 int[] p = LocalParties.freeUdpPorts();
                 if (attempts.incrementAndGet() == 1) {
@@ -74,7 +74,7 @@ class LocalPartiesTest {
             int taken = squatter.getLocalPort();
             AtomicInteger attempts = new AtomicInteger();
             RuntimeException e = assertThrows(RuntimeException.class,
-                    () -> LocalParties.udpLoopback(new AeronTransport.Context(),
+                    () -> LocalParties.udpLoopback(new AeronContext(),
                     LocalParties.freshKeys(), () -> {
                         attempts.incrementAndGet();
                         int[] p = LocalParties.freeUdpPorts();

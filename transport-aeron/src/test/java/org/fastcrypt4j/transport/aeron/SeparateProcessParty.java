@@ -1,8 +1,10 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
 
 /**
  * One party of {@link SeparateProcessesTest}, run in its own JVM: {@code <parties-file> <key-dir> <id>}.
@@ -16,7 +18,7 @@ public final class SeparateProcessParty {
     public static void main(String[] args) throws Exception {
         PartiesConfig cfg = PartiesConfig.read(Path.of(args[0]));
         int self = Integer.parseInt(args[2]);
-        AeronTransport.Context ctx = new AeronTransport.Context().connectTimeout(Duration.ofSeconds(40));
+        AeronContext ctx = new AeronContext().connectTimeout(Duration.ofSeconds(40));
         int n = 300_000;
         try (AeronTransport t = AeronTransport.connect(cfg, self, PartyKeys.read(Path.of(args[1]), self), ctx)) {
             long[] got = new long[n];

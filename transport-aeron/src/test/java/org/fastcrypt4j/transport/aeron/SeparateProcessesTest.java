@@ -1,4 +1,4 @@
-package org.fastcrypt4j.transport;
+package org.fastcrypt4j.transport.aeron;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fastcrypt4j.transport.PartiesConfig;
+import org.fastcrypt4j.transport.PartyKeys;
 
 /** Three parties in three JVMs (each with its own embedded media driver) over UDP loopback, keys from files. */
 class SeparateProcessesTest {
