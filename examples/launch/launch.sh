@@ -42,7 +42,7 @@ if [ "$local_mode" = 1 ]; then
   (cd "$here" && ./fastcrypt4j --help >/dev/null)   # build once before three processes race to
   : > "$run_dir/parties.conf"
   for i in 0 1 2; do
-    (cd "$here" && ./fastcrypt4j keygen --out "$run_dir/keys" --party "$i" --host 127.0.0.1 --port $((port + i))) \
+    (cd "$here" && ./fastcrypt4j keygen --reuse --out "$run_dir/keys" --party "$i" --host 127.0.0.1 --port $((port + i))) \
       2>/dev/null >> "$run_dir/parties.conf"
   done
   # three JVMs share this host: a third of the single-JVM memory caps each (see ./fastcrypt4j), unless set
@@ -63,7 +63,7 @@ else
   : > "$run_dir/parties.conf"
   for i in 0 1 2; do
     h="${host_list[$i]}"
-    ssh "${ssh_opts[@]}" "$(target "$h")" "cd '$workdir' && ./fastcrypt4j keygen --out '$workdir/.fastcrypt4j/keys' \
+    ssh "${ssh_opts[@]}" "$(target "$h")" "cd '$workdir' && ./fastcrypt4j keygen --reuse --out '$workdir/.fastcrypt4j/keys' \
       --party $i --host $h --port $port" 2>/dev/null >> "$run_dir/parties.conf"
   done
   for i in 0 1 2; do

@@ -2,10 +2,8 @@ package org.fastcrypt4j.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -22,12 +20,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.fastcrypt4j.mpc.sharing.MpcSettings;
-import org.fastcrypt4j.mpc.sharing.Session;
-import org.fastcrypt4j.nn.training.Checkpoint;
 import org.fastcrypt4j.nn.training.TrainingOptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,9 +34,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Private training against DL4J's own training of the same network from the same weights on the same batches
- * (SGD and Nesterovs, softmax cross-entropy and MSE), the loss revealed to the data owner, listeners, and a run
- * interrupted after k steps and resumed from the parties' checkpoints, which ends bit for bit where an
- * uninterrupted run ends.
+ * (SGD and Nesterovs, softmax cross-entropy and MSE), the loss revealed to the data owner, and listeners (resuming
+ * from checkpoints: {@link CheckpointResumeTest}).
  */
 class SecureTrainingTest {
     private final long seed = System.nanoTime();
@@ -68,7 +61,7 @@ class SecureTrainingTest {
                 .setInputType(InputType.convolutionalFlat(8, 8, 1)).build();
     }
 
-    private static List<DataSet> batches(SplittableRandom r, int count, int rows, int features, int classes) {
+    static List<DataSet> batches(SplittableRandom r, int count, int rows, int features, int classes) {
         List<DataSet> out = new ArrayList<>();
         for (int b = 0; b < count; b++) {
             INDArray x = Nd4j.create(DataType.FLOAT, rows, features);
@@ -151,77 +144,5 @@ class SecureTrainingTest {
         trainAndCompare(mlp(new Sgd(0.1), true), data, 1e-2);
         trainAndCompare(mlp(new Nesterovs(0.05, 0.9), true), data, 1e-2);
         trainAndCompare(mlp(new Nesterovs(0.02, 0.8), false), data, 1e-3);
-    }
-
-    private static final byte[] PARTIES = new byte[32];
-
-    /**
-     * Trains the small CNN for 2 epochs (8 steps) with checkpoints every 3 steps in {@code dir}; with
-     * {@code snapshot}, each party copies its step-3 checkpoint there (what survives a kill after step 4); with
-     * {@code resume}, the parties start from those files instead of fresh weights. Returns the model revealed to P0.
-     */
-    private List<INDArray> runCnn(List<DataSet> data, Path dir, Path snapshot, Session.PrgStates[] resume) {
-        MultiLayerConfiguration plainConf = cnn(PoolingType.MAX);
-        MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);
-        PartyThreadsBody body = s -> {
-            SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
-            if (resume == null) {
-                net.initParameters(0);
-            } else {
-                net.resumeFrom(Checkpoint.read(snapshot, s.party(), net.configHash(), PARTIES));
-            }
-            TrainingOptions o = TrainingOptions.epochs(2).withCheckpoints(dir, 3, PARTIES);
-            if (snapshot != null && resume == null) {
-                o = o.withListener(p -> {
-                    if (p.step() == 4) {
-                        try {
-                            java.nio.file.Files.createDirectories(snapshot);
-                            java.nio.file.Files.copy(Checkpoint.file(dir, s.party()), Checkpoint.file(snapshot, s.party()));
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                });
-            }
-            net.fit(1, s.party() == 1 ? new ListDataSetIterator<>(data, 1) : null, o);
-            MultiLayerNetwork m = net.exportModel(0);
-            return m == null ? null : m.params();
-        };
-        return resume == null ? ThreeParties.run(body::run) : ThreeParties.runResumed(MpcSettings.defaults(), resume,
-                body::run);
-    }
-
-    private interface PartyThreadsBody {
-        INDArray run(Session s) throws Exception;
-    }
-
-    @Test
-    void aRunKilledAfterKStepsAndResumedEndsBitForBitLikeTheUninterruptedOne(@TempDir Path tmp) throws Exception {
-        SplittableRandom r = new SplittableRandom(seed);
-        List<DataSet> data = batches(r, 4, 6, 64, 4);
-        Path dir = tmp.resolve("run");
-        Path killed = tmp.resolve("after-step-3");
-        INDArray whole = runCnn(data, dir, killed, null).get(0);
-        MultiLayerConfiguration secure = SecureConversion.toSecure(cnn(PoolingType.MAX));
-        byte[] hash = Checkpoint.configHash(secure.toJson());
-        Session.PrgStates[] states = new Session.PrgStates[3];
-        for (int p = 0; p < 3; p++) {
-            Checkpoint c = Checkpoint.read(killed, p, hash, PARTIES);
-            assertEquals(3, c.step(), "checkpoint step");
-            states[p] = c.prg();
-        }
-        INDArray resumed = runCnn(data, tmp.resolve("resumed"), killed, states).get(0);
-        assertEquals(whole, resumed, "resumed run differs from the uninterrupted one, seed " + seed);
-
-        IllegalStateException other = assertThrows(IllegalStateException.class,
-                () -> Checkpoint.read(killed, 1, hash, new byte[] {1, 2, 3}));
-        assertTrue(other.getMessage().contains("other parties"), other.getMessage());
-        IllegalStateException model = assertThrows(IllegalStateException.class,
-                () -> Checkpoint.read(killed, 1, new byte[32], PARTIES));
-        assertTrue(model.getMessage().contains("another model"), model.getMessage());
-        java.nio.file.Files.copy(Checkpoint.file(killed, 2), Checkpoint.file(tmp, 1));
-        IllegalStateException wrongParty = assertThrows(IllegalStateException.class,
-                () -> Checkpoint.read(tmp, 1, hash, PARTIES));
-        assertTrue(wrongParty.getMessage().contains("party 2's checkpoint"), wrongParty.getMessage());
     }
 }

@@ -20,13 +20,11 @@ import org.fastcrypt4j.examples.nets.Networks;
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.PartyThreads;
 import org.fastcrypt4j.mpc.sharing.Session;
-import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.SecureConversion;
-import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
 import org.fastcrypt4j.nn.training.Checkpoint;
-import org.fastcrypt4j.nn.training.TrainingOptions;
+import org.fastcrypt4j.nn.training.CheckpointAgreement;
+import org.fastcrypt4j.nn.training.CheckpointKey;
 import org.fastcrypt4j.transport.aeron.AeronContext;
-import org.fastcrypt4j.transport.aeron.AeronTransport;
 import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.PartyKeys;
 import org.fastcrypt4j.transport.Transport;
@@ -34,9 +32,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 import picocli.CommandLine.Command;
@@ -126,12 +122,6 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--channel", description = "Aeron channel: UDP or IPC (default ${DEFAULT-VALUE})")
     AeronContext.Channel channel = AeronContext.Channel.UDP;
 
-    /** What each party reports. */
-    record PartyResult(long trainBytes, long trainRounds, double trainSeconds, long steps, Evaluation eval,
-            List<INDArray> predictions, MultiLayerNetwork exported, long inferBytes, double inferSeconds,
-            double batchOneSeconds, List<INDArray> logits) {
-    }
-
     MultiLayerConfiguration plainConfiguration() {
         PoolingType p = pool == Pool.max ? PoolingType.MAX : PoolingType.AVG;
         Nesterovs u = new Nesterovs(lr, momentum);
@@ -140,22 +130,99 @@ public class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batch < 1 || testBatch < 1 || lr <= 0) {
-            throw new IllegalArgumentException("--batch and --test-batch must be positive, --lr positive");
-        }
+        validateOptions();
         Datasets data = Datasets.open(dataset);
         return job == Job.train ? train(data) : infer(data);
+    }
+
+    /**
+     * Checks every option before anything is built, read or connected, so a bad value is one line naming the option,
+     * not a failure deep inside training (or, for a party, a peer blamed for it).
+     */
+    void validateOptions() {
+        positive("--batch", batch);
+        positive("--test-batch", testBatch);
+        positive("--hidden", hidden);
+        positive("--checkpoint-every", checkpointEvery);
+        if (limit < -1) {
+            throw new CliErrors.OptionException("--limit must be 0 (all 60,000 images) or positive, got " + limit);
+        }
+        if (epochs < -1 || epochs == 0) {
+            throw new CliErrors.OptionException("--epochs must be positive, got " + epochs);
+        }
+        if (test < 0) {
+            throw new CliErrors.OptionException("--test must be 0 (all 10,000 images) or positive, got " + test);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new CliErrors.OptionException("--lr must be positive, got " + lr);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new CliErrors.OptionException("--momentum must be in [0, 1), got " + momentum);
+        }
+        if (stopAfter < 0) {
+            throw new CliErrors.OptionException("--stop-after must be 0 (none) or positive, got " + stopAfter);
+        }
+        if (resume != null && !java.nio.file.Files.isDirectory(resume)) {
+            throw new CliErrors.OptionException("--resume " + resume + ": no such directory");
+        }
+        if (job == Job.infer && (resume != null || checkpoint != null || stopAfter > 0)) {
+            throw new CliErrors.OptionException("--checkpoint, --resume and --stop-after belong to --job train");
+        }
+    }
+
+    private static void positive(String option, long v) {
+        if (v < 1) {
+            throw new CliErrors.OptionException(option + " must be positive, got " + v);
+        }
+    }
+
+    /** Training images, with the default resolved. */
+    int trainImages() {
+        return limit < 0 ? (job == Job.train ? 10_000 : 20_000) : limit;
+    }
+
+    /** Epochs of the model owner's plaintext training for the inference job (2 for LeNet, 5 for the MLP). */
+    int inferenceModelEpochs() {
+        return epochs < 0 ? (net == Net.lenet ? 2 : 5) : epochs;
+    }
+
+    /** Epochs of private training, with the default resolved. */
+    int trainEpochs() {
+        return epochs < 0 ? 1 : epochs;
+    }
+
+    /**
+     * The options a resumed run must repeat, as checkpoints record them: everything that decides the batches, the
+     * model and the arithmetic.
+     */
+    String trainingJob() {
+        return String.format(Locale.ROOT, "net=%s pool=%s dataset=%s limit=%d epochs=%d batch=%d lr=%s momentum=%s"
+                + " hidden=%d msb=%s seed=%d", net, pool, dataset.name().toLowerCase(Locale.ROOT), trainImages(),
+                trainEpochs(), batch, lr, momentum, hidden, msb, seed);
     }
 
     // ---------------------------------------------------------------------------------------------- train
 
     private int train(Datasets data) throws Exception {
-        int trainImages = limit < 0 ? 10_000 : limit;
-        int ep = epochs < 0 ? 1 : epochs;
+        int trainImages = trainImages();
+        int ep = trainEpochs();
         MultiLayerConfiguration plainConf = plainConfiguration();
         MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConf);
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
 
+        Path ckDir = checkpoint != null ? checkpoint : resume;
+        KeyPair[] keys = partyKeys(ckDir);
+        List<java.security.PublicKey> pinned = List.of(keys[0].getPublic(), keys[1].getPublic(), keys[2].getPublic());
+        CheckpointKey[] ckKeys = new CheckpointKey[3];
+        List<List<Checkpoint>> saved = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            ckKeys[p] = CheckpointKey.derive(p, keys[p], pinned);
+            if (resume != null) {
+                // every file is authenticated before anything else runs
+                saved.add(Checkpoint.readAll(resume, ckKeys[p], Checkpoint.configHash(secureConf.toJson()),
+                        trainingJob()));
+            }
+        }
         System.out.printf(Locale.ROOT, "demo: plaintext twin: DL4J %s (%s pooling) from the same initial weights on the"
                 + " same batches%n", net, pool);
         MultiLayerNetwork twin = new MultiLayerNetwork(plainConf);
@@ -176,37 +243,34 @@ public class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
                 plainSteps, plainSecondsPerBatch, 100 * plainEval.accuracy());
 
-        Path keyDir = resume != null ? resume.resolve("keys") : checkpoint != null ? checkpoint.resolve("keys") : null;
-        KeyPair[] keys = partyKeys(keyDir);
-        Path ckDir = checkpoint != null ? checkpoint : resume;
         System.out.printf(Locale.ROOT, "demo: private training by three parties over Aeron %s on 127.0.0.1 (embedded"
                 + " media driver, Noise KK handshakes, AES-GCM frames); f = %d, truncation %s, MSB %s; P0 holds the"
                 + " model, P1 the data%n", channel, settings.fractionalBits(), settings.truncation(), settings.msb());
         long expectedSteps = (long) ep * ((trainImages <= 0 ? 60_000 : trainImages) + batch - 1) / batch;
-        List<PartyResult> results;
+        List<PartyJobs.PartyResult> results;
         AeronContext ctx = new AeronContext();
-        try (LocalParties parties = channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx)
+        try (LocalParties parties = channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx, keys)
                 : LocalParties.udpLoopback(ctx, keys);
              ProgressBar bar = new ProgressBarBuilder().setTaskName("private training").setInitialMax(expectedSteps)
                      .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(5000)
                      .setMaxRenderedLength(140).build()) {
-            byte[] fingerprint = Checkpoint.partiesFingerprint(parties.config());
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
             Checkpoint[] agreed = new Checkpoint[3];
             PartyThreads.SessionStarter starter = t -> {
-                if (resume == null) {
-                    return Session.start(t, settings);
+                if (resume != null) {
+                    agreed[t.partyId()] = CheckpointAgreement.agree(t, saved.get(t.partyId()));
                 }
-                agreed[t.partyId()] = Checkpoint.agree(t, readCheckpoints(t.partyId(), secureConf, fingerprint));
-                return Session.restore(t, settings, Session.LinkPolicy.REQUIRE_PROTECTED, agreed[t.partyId()].prg());
+                return Session.start(t, settings);   // a resumed run too: fresh keys, no mask reused
             };
             DataSetIterator trainAtP1 = data.train(trainImages, batch);
-            results = PartyThreads.run(ts, starter, s -> trainParty(s, secureConf, trainAtP1, data, ep, fingerprint,
-                    ckDir, bar, agreed[s.party()]));
+            results = PartyThreads.run(ts, starter, s -> PartyJobs.trainParty(this, s, secureConf, trainAtP1, data, ep,
+                    ckKeys[s.party()], ckDir, bar, agreed[s.party()]));
         }
-        PartyResult p1 = results.get(1);
-        if (stopAfter > 0 && p1.eval() == null) {
-            System.out.printf(Locale.ROOT, "demo: stopped after step %d; resume with --resume %s%n", p1.steps(), ckDir);
+        PartyJobs.PartyResult p1 = results.get(1);
+        if (p1.stopped()) {
+            System.out.printf(Locale.ROOT, "demo: stopped after step %d; %s%n", p1.steps(), ckDir != null
+                    ? "resume with --resume " + ckDir + " and the same options"
+                    : "no --checkpoint directory, so nothing to resume from");
             return 0;
         }
         double secondsPerBatch = p1.trainSeconds() / Math.max(1, p1.steps());
@@ -217,7 +281,7 @@ public class DemoCommand implements Callable<Integer> {
                 + " %.3f s, ratio %.0f)%n", p1.steps(), p1.trainSeconds(), secondsPerBatch, batch, plainSecondsPerBatch,
                 secondsPerBatch / plainSecondsPerBatch);
         for (int p = 0; p < 3; p++) {
-            PartyResult r = results.get(p);
+            PartyJobs.PartyResult r = results.get(p);
             System.out.printf(Locale.ROOT, "demo: party %d sent %.1f MiB in training (%.2f MiB per batch), %d rounds%n",
                     p, r.trainBytes() / 1048576.0, r.trainBytes() / 1048576.0 / Math.max(1, r.steps()), r.trainRounds());
         }
@@ -241,74 +305,24 @@ public class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<Checkpoint> readCheckpoints(int party, MultiLayerConfiguration secureConf, byte[] fingerprint) {
-        try {
-            return Checkpoint.readAll(resume, party, Checkpoint.configHash(secureConf.toJson()), fingerprint);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    PartyResult trainParty(Session s, MultiLayerConfiguration secureConf, DataSetIterator trainAtP1,
-            Datasets data, int ep, byte[] fingerprint, Path ckDir, ProgressBar bar, Checkpoint from) throws Exception {
-        int me = s.party();
-        SecureMultiLayerNetwork secure = new SecureMultiLayerNetwork(secureConf, s);
-        if (from != null) {
-            secure.resumeFrom(from);
-        } else {
-            secure.initParameters(0);
-        }
-        TrainingOptions options = TrainingOptions.epochs(ep).withRevealedLoss(showLoss);
-        if (ckDir != null) {
-            options = options.withCheckpoints(ckDir, checkpointEvery, fingerprint);
-        }
-        if (stopAfter > 0) {
-            options = options.stoppingAfter(stopAfter);
-        }
-        if (me == 1 && resume != null) {
-            System.out.printf(Locale.ROOT, "demo: resumed from step %d (checkpoints in %s)%n", secure.step(), resume);
-        }
-        if (me == 1 && bar != null) {
-            long startBytes = s.stats().totalBytesSent();
-            long startStep = secure.step();
-            long startNanos = System.nanoTime();
-            options = options.withListener(p -> {
-                bar.stepTo(p.step());
-                double avg = (System.nanoTime() - startNanos) / 1e9 / Math.max(1, p.step() - startStep);
-                bar.setExtraMessage(String.format(Locale.ROOT, "%.2f s/batch, P1 sent %.0f MiB%s", avg,
-                        (p.bytesSent() - startBytes) / 1048576.0,
-                        Double.isNaN(p.revealedLoss()) ? "" : String.format(Locale.ROOT, ", loss %.3f", p.revealedLoss())));
-            });
-        }
-        s.stats().reset();
-        long startStep = secure.step();
-        long t0 = System.nanoTime();
-        secure.fit(1, me == 1 ? trainAtP1 : null, options);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long bytes = s.stats().totalBytesSent();
-        long rounds = s.stats().depth();
-        long steps = secure.step() - startStep;
-        if (stopAfter > 0 && secure.step() >= stopAfter) {
-            return new PartyResult(bytes, rounds, seconds, secure.step(), null, null, null, 0, 0, 0, null);
-        }
-        if (me == 1 && bar != null) {
-            bar.stepTo(secure.step());
-        }
-        List<INDArray> predictions = new ArrayList<>();
-        s.stats().reset();
-        long t1 = System.nanoTime();
-        Evaluation eval = secure.evaluate(1, me == 1 ? data.test(test, testBatch) : null, 1, 0, predictions::add);
-        double inferSeconds = (System.nanoTime() - t1) / 1e9;
-        MultiLayerNetwork exported = secure.exportModel(0);
-        return new PartyResult(bytes, rounds, seconds, steps, eval, predictions, exported, s.stats().totalBytesSent(),
-                inferSeconds, 0, null);
-    }
-
-    private static KeyPair[] partyKeys(Path dir) throws java.io.IOException {
+    /**
+     * The parties' static key pairs: kept in {@code DIR/keys} beside the checkpoints (made there on the first run,
+     * read on a resume, since the checkpoints are authenticated with keys derived from them), fresh ones without a
+     * checkpoint directory.
+     */
+    private KeyPair[] partyKeys(Path ckDir) throws java.io.IOException {
         KeyPair[] keys = new KeyPair[3];
+        Path dir = ckDir == null ? null : ckDir.resolve("keys");
+        if (dir != null) {
+            Checkpoint.prepareDirectory(dir);
+        }
         for (int p = 0; p < 3; p++) {
             if (dir != null && Files.isRegularFile(PartyKeys.privateKeyFile(dir, p))) {
                 keys[p] = PartyKeys.read(dir, p);
+            } else if (resume != null) {
+                throw new CliErrors.OptionException("--resume " + resume + ": no key file "
+                        + PartyKeys.privateKeyFile(dir, p) + " (the checkpoints are authenticated with the parties'"
+                        + " keys kept there)");
             } else {
                 keys[p] = PartyKeys.generate();
                 if (dir != null) {
@@ -322,21 +336,10 @@ public class DemoCommand implements Callable<Integer> {
     // ---------------------------------------------------------------------------------------------- infer
 
     private int infer(Datasets data) throws Exception {
-        int trainImages = limit < 0 ? 20_000 : limit;
-        int ep = epochs < 0 ? (net == Net.lenet ? 2 : 5) : epochs;
-        MultiLayerConfiguration plainConf = net == Net.lenet ? plainConfiguration()
-                : Networks.mlp(hidden, new Adam(1e-3), seed);
-        int trainBatch = net == Net.lenet ? batch : 64;
-        MultiLayerNetwork model = new MultiLayerNetwork(plainConf);
-        model.init();
+        int trainImages = trainImages();
+        int ep = inferenceModelEpochs();
         long t0 = System.nanoTime();
-        DataSetIterator it = data.train(trainImages, trainBatch);
-        for (int e = 0; e < ep; e++) {
-            it.reset();
-            while (it.hasNext()) {
-                model.fit(it.next());
-            }
-        }
+        MultiLayerNetwork model = PartyJobs.plainInferenceModel(this, data);
         Evaluation plainEval = model.evaluate(data.test(test, testBatch));
         System.out.printf(Locale.ROOT, "demo: plaintext DL4J %s%s trained by the model owner on %d images for"
                 + " %d epochs in %.1f s: test accuracy %.2f%%%n", net, net == Net.lenet ? " (" + pool + " pooling)" : "", trainImages <= 0 ? 60_000 : trainImages, ep,
@@ -348,16 +351,17 @@ public class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "demo: private inference by three parties over Aeron %s on 127.0.0.1; P0 shares"
                 + " the model, P1 its test images and alone receives the logits; f = %d, MSB %s%n", channel,
                 settings.fractionalBits(), settings.msb());
-        List<PartyResult> results;
+        List<PartyJobs.PartyResult> results;
         AeronContext ctx = new AeronContext();
         try (LocalParties parties = channel == AeronContext.Channel.IPC ? LocalParties.ipc(ctx)
                 : LocalParties.udpLoopback(ctx)) {
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
             DataSetIterator testAtP1 = data.test(test, testBatch);
             DataSetIterator singleAtP1 = data.test(Math.min(20, test <= 0 ? 20 : test), 1);
-            results = PartyThreads.run(settings, ts, s -> inferParty(s, secureConf, model, testAtP1, singleAtP1));
+            results = PartyThreads.run(settings, ts, s -> PartyJobs.inferParty(s, secureConf, model, testAtP1,
+                    singleAtP1));
         }
-        PartyResult p1 = results.get(1);
+        PartyJobs.PartyResult p1 = results.get(1);
         double maxDiff = 0;
         int agree = 0;
         int n = 0;
@@ -380,7 +384,7 @@ public class DemoCommand implements Callable<Integer> {
                 + " largest logit difference %.2e%n", 100 * p1.eval().accuracy(), 100 * plainEval.accuracy(), agree, n,
                 maxDiff);
         for (int p = 0; p < 3; p++) {
-            PartyResult r = results.get(p);
+            PartyJobs.PartyResult r = results.get(p);
             System.out.printf(Locale.ROOT, "demo: party %d sent %.1f MiB (%.1f KiB per image)%n", p,
                     r.inferBytes() / 1048576.0, r.inferBytes() / 1024.0 / n);
         }
@@ -395,56 +399,6 @@ public class DemoCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    PartyResult inferParty(Session s, MultiLayerConfiguration secureConf, MultiLayerNetwork model,
-            DataSetIterator testAtP1, DataSetIterator singleAtP1) {
-        int me = s.party();
-        SecureMultiLayerNetwork secure = new SecureMultiLayerNetwork(secureConf, s);
-        secure.importModel(0, me == 0 ? model : null);
-        // batch 1 latency first, on a few images
-        long tb = System.nanoTime();
-        int singles = 0;
-        while (true) {
-            DataSet ds = me == 1 && singleAtP1.hasNext() ? singleAtP1.next() : null;
-            SharedTensor x = shareOrEnd(secure, s, ds);
-            if (x == null) {
-                break;
-            }
-            secure.revealLogits(x, 1);
-            singles++;
-        }
-        double batchOne = (System.nanoTime() - tb) / 1e9 / Math.max(1, singles);
-        s.stats().reset();
-        List<INDArray> logits = new ArrayList<>();
-        Evaluation eval = me == 1 ? new Evaluation(10) : null;
-        long t0 = System.nanoTime();
-        while (true) {
-            DataSet ds = me == 1 && testAtP1.hasNext() ? testAtP1.next() : null;
-            SharedTensor x = shareOrEnd(secure, s, ds);
-            if (x == null) {
-                break;
-            }
-            INDArray z = secure.revealLogits(x, 1);
-            if (me == 1) {
-                logits.add(z);
-                eval.eval(ds.getLabels(), z.castTo(DataType.FLOAT));
-            }
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new PartyResult(0, 0, 0, 0, eval, null, null, s.stats().totalBytesSent(), seconds, batchOne, logits);
-    }
-
-    /** P1 shares a batch, or tells the others that the data ended (a one-long flag first). */
-    private static SharedTensor shareOrEnd(SecureMultiLayerNetwork secure, Session s, DataSet ds) {
-        long[] flag = {ds == null ? 0 : 1};
-        if (s.party() == 1) {
-            s.transport().send(0, "demo/more", flag);
-            s.transport().send(2, "demo/more", flag);
-        } else {
-            s.transport().receive(1, "demo/more", flag);
-        }
-        return flag[0] == 0 ? null : secure.shareInput(1, ds == null ? null : ds.getFeatures());
     }
 
     // ---------------------------------------------------------------------------------------------- helpers

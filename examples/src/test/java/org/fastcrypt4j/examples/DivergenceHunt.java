@@ -23,14 +23,13 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.fastcrypt4j.examples.data.Datasets;
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.PartyThreads;
-import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.SecureConversion;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
 import org.fastcrypt4j.nn.training.Checkpoint;
+import org.fastcrypt4j.nn.training.CheckpointKey;
 import org.fastcrypt4j.nn.training.TrainingOptions;
 import org.fastcrypt4j.transport.aeron.AeronContext;
-import org.fastcrypt4j.transport.aeron.AeronTransport;
 import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 import org.nd4j.linalg.activations.Activation;
@@ -88,24 +87,22 @@ public final class DivergenceHunt {
 
     static String oneRun(int run, Datasets mnist, MultiLayerConfiguration secureConf, MultiLayerNetwork initial,
             List<Map<String, double[]>> twinParams, List<Double> twinLoss, Path dir) throws Exception {
-        LocalParties net = LocalParties.ipc(new AeronContext());
+        java.security.KeyPair[] keys = LocalParties.freshKeys();
+        LocalParties net = LocalParties.ipc(new AeronContext(), keys);
         Transport[] links = {net.party(0), net.party(1), net.party(2)};
-        byte[] fp = Checkpoint.partiesFingerprint(net.config());
         DataSetIterator trainAtP1 = mnist.train(TRAIN, BATCH);
         Map<String, long[][]> deposit = new ConcurrentHashMap<>();
         CyclicBarrier barrier = new CyclicBarrier(3);
         String[] verdict = {"ok"};
         boolean[] stop = {false};
-        Session.PrgStates[][] prgBefore = new Session.PrgStates[3][TRAIN / BATCH + 2];
         double[] lossAt = new double[TRAIN / BATCH + 2];
         PartyThreads.run(MpcSettings.defaults(), links, s -> {
             int me = s.party();
             SecureMultiLayerNetwork secure = new SecureMultiLayerNetwork(secureConf, s);
             secure.importModel(0, me == 0 ? initial : null);
             for (int k = 1; k <= TRAIN / BATCH; k++) {
-                prgBefore[me][k] = s.prgStates();
                 TrainingOptions o = TrainingOptions.epochs(1).withRevealedLoss(true).stoppingAfter(k)
-                        .withCheckpoints(dir, 1, fp)
+                        .withCheckpoints(dir, 1, CheckpointKey.derive(me, keys[me], net.config()))
                         .withListener(p -> { if (me == 1) lossAt[(int) p.step()] = p.revealedLoss(); });
                 secure.fit(1, me == 1 ? trainAtP1 : null, o);
                 for (int i = 0; i < secure.getnLayers(); i++) {

@@ -17,7 +17,6 @@ import org.fastcrypt4j.nn.training.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
 
 /**
  * The main job on a small MNIST subset (an MLP, a few minutes at most): private training must learn (accuracy far
@@ -32,7 +31,7 @@ class PrivateTrainingIntegrationTest {
         int code;
         try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             System.setOut(new PrintStream(new TeeStream(old, capture), true, StandardCharsets.UTF_8));
-            code = new CommandLine(new FastCrypt4j()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+            code = FastCrypt4j.commandLine().execute(args);
         } finally {
             System.setOut(old);
         }

@@ -21,7 +21,7 @@ public final class InProcessNetwork implements AutoCloseable {
     private final Party[] parties = new Party[3];
     private final Duration timeout;
     private final byte[] sessionId = new byte[32];
-    private volatile boolean closed;
+    private boolean closed;
 
     @SuppressWarnings("unchecked")
     public InProcessNetwork(Duration timeout) {
@@ -50,11 +50,15 @@ public final class InProcessNetwork implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        for (Party p : parties) {
+            p.close();
+        }
     }
 
     private final class Party implements Transport {
         private final int id;
         private final TrafficStats stats = new TrafficStats();
+        private volatile boolean closed;
 
         Party(int id) {
             this.id = id;
@@ -82,15 +86,23 @@ public final class InProcessNetwork implements AutoCloseable {
 
         private byte[] take(int peer, String tag, int expectedBytes) {
             checkPeer(peer, tag);
-            Message m;
+            Message m = null;
+            long deadline = System.nanoTime() + timeout.toNanos();
             try {
-                m = queues[peer][id].poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                // in slices, so that a peer that closed (it failed) is reported at once, as a lost link would be
+                while (m == null) {
+                    m = queues[peer][id].poll(20, TimeUnit.MILLISECONDS);
+                    if (m == null && parties[peer].closed) {
+                        throw new PeerFailureException(id, peer, tag, "link lost (peer closed)");
+                    }
+                    if (m == null && System.nanoTime() - deadline > 0) {
+                        throw new PeerFailureException(id, peer, tag, "no message within " + timeout.toMillis()
+                                + " ms");
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PeerFailureException(id, peer, tag, "interrupted while waiting");
-            }
-            if (m == null) {
-                throw new PeerFailureException(id, peer, tag, "no message within " + timeout.toMillis() + " ms");
             }
             if (!m.tag.equals(tag)) {
                 throw new TagMismatchException(id, peer, tag, m.tag);

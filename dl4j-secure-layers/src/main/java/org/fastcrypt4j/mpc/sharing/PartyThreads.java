@@ -80,8 +80,9 @@ public final class PartyThreads {
                 } catch (ExecutionException e) {
                     results.add(null);
                     Throwable c = e.getCause();
-                    // the party that failed first on its own is the cause; its peers then report it as lost
-                    if (cause == null || (cause instanceof PeerFailureException && !(c instanceof PeerFailureException))) {
+                    // the party that failed on its own is the cause (bad input, a refused checkpoint, a bug); its
+                    // peers then report it as lost or gone: a transport failure is the cause only without another
+                    if (cause == null || rank(c) < rank(cause)) {
                         cause = c;
                     }
                 } catch (InterruptedException e) {
@@ -102,6 +103,14 @@ public final class PartyThreads {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** How likely a failure is the root cause: its own error, then a transport failure, then a lost peer. */
+    private static int rank(Throwable t) {
+        if (t instanceof PeerFailureException) {
+            return 2;
+        }
+        return t instanceof org.fastcrypt4j.transport.TransportException ? 1 : 0;
     }
 
     /**

@@ -147,67 +147,6 @@ public final class Session implements AutoCloseable {
         return s;
     }
 
-    /** This party's three PRG streams, for a checkpoint (secret: they belong only in the party's own file). */
-    public record PrgStates(AesCtrPrg.State withPrev, AesCtrPrg.State withNext, AesCtrPrg.State own) {
-    }
-
-    /** The current state of this party's PRG streams. */
-    public PrgStates prgStates() {
-        return new PrgStates(prgWithPrev.state(), prgWithNext.state(), privatePrg.state());
-    }
-
-    /**
-     * Starts a session over fresh links that continues PRG streams saved by {@link #prgStates()} (resuming from a
-     * checkpoint, so the computation goes on exactly as if never stopped). {@link #start} runs first (settings
-     * check and key agreement, whose fresh keys are then dropped), then one round in which each party proves to its next party that they continue the stream of their common key
-     * from the same position: P_i sends {@code SHA-256("fastcrypt4j prg-check v1" || sid || seed || position)} of
-     * that stream to P_{i+1}, who compares it with its own (the receiver knows the seed anyway, and the new session
-     * id makes the message useless elsewhere). A mismatch (checkpoints of different steps, runs or parties) stops
-     * with an error naming the link.
-     */
-    public static Session restore(Transport transport, MpcSettings settings, LinkPolicy policy, PrgStates states) {
-        Objects.requireNonNull(states, "states");
-        Session checked = start(transport, settings, policy);
-        int me = transport.partyId();
-        byte[] sid = checked.sessionId;
-        byte[] mine = streamCheck(sid, states.withNext());
-        transport.send(Transport.next(me), "session/prg-resume", ByteBuffer.wrap(mine));
-        ByteBuffer theirs = ByteBuffer.allocate(mine.length);
-        transport.receive(Transport.prev(me), "session/prg-resume", theirs);
-        if (!MessageDigest.isEqual(theirs.array(), streamCheck(sid, states.withPrev()))) {
-            throw new IllegalStateException("party " + me + ": party " + Transport.prev(me) + " resumes the PRG stream of"
-                    + " their common key from another state (checkpoints of different steps, runs or parties)");
-        }
-        return new Session(transport, settings, sid, AesCtrPrg.restore(states.withPrev()),
-                AesCtrPrg.restore(states.withNext()), AesCtrPrg.restore(states.own()));
-    }
-
-    private static byte[] streamCheck(byte[] sid, AesCtrPrg.State st) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("fastcrypt4j prg-check v1".getBytes(StandardCharsets.US_ASCII));
-            sha.update(sid);
-            byte[] seed = st.seed();
-            sha.update(seed);
-            Arrays.fill(seed, (byte) 0);
-            sha.update(ByteBuffer.allocate(16).putLong(st.streamId()).putLong(st.position()).array());
-            return sha.digest();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Session(Transport transport, MpcSettings settings, byte[] sessionId, AesCtrPrg prev, AesCtrPrg next,
-            AesCtrPrg own) {
-        this.party = transport.partyId();
-        this.transport = transport;
-        this.settings = settings;
-        this.sessionId = sessionId.clone();
-        this.prgWithPrev = prev;
-        this.prgWithNext = next;
-        this.privatePrg = own;
-    }
-
     private static void checkSession(int me, int peer, String tag, byte[] sid, byte[] message) {
         if (!MessageDigest.isEqual(sid, Arrays.copyOf(message, SID_BYTES))) {
             throw new IllegalStateException("party " + me + ": the '" + tag + "' message on the link from party " + peer

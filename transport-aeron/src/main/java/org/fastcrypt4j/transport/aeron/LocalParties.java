@@ -76,7 +76,7 @@ public final class LocalParties implements AutoCloseable {
     }
 
     /** Three fresh X25519 key pairs, one per party. */
-    static KeyPair[] freshKeys() {
+    public static KeyPair[] freshKeys() {
         return new KeyPair[] {PartyKeys.generate(), PartyKeys.generate(), PartyKeys.generate()};
     }
 
@@ -84,6 +84,17 @@ public final class LocalParties implements AutoCloseable {
     public static LocalParties ipc(AeronContext ctx) {
         return new LocalParties(ctx.channel(AeronContext.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3},
                 freshKeys());
+    }
+
+    /**
+     * Three parties over Aeron IPC with the given static key pairs (for example those of an earlier session whose
+     * checkpoints a run resumes: the checkpoints name the parties by their keys).
+     */
+    public static LocalParties ipc(AeronContext ctx, KeyPair[] keys) {
+        if (keys.length != 3) {
+            throw new IllegalArgumentException("three key pairs needed, got " + keys.length);
+        }
+        return new LocalParties(ctx.channel(AeronContext.Channel.IPC), "127.0.0.1", new int[] {1, 2, 3}, keys);
     }
 
     /** Three parties over UDP on 127.0.0.1 with free ports; {@code ctx}'s channel is set to UDP. */

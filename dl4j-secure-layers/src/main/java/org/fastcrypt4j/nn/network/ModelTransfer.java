@@ -1,0 +1,102 @@
+package org.fastcrypt4j.nn.network;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.fastcrypt4j.mpc.sharing.Sharing;
+import org.fastcrypt4j.nn.training.ParameterSet;
+import org.fastcrypt4j.ring.FixedPoint;
+import org.fastcrypt4j.ring.RingTensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Moves a model between the model owner's plain DL4J layers and the parties' shares. The plain layers with
+ * parameters map in order onto the members of the {@link ParameterSet} (inserted ReLU layers have none), with the
+ * same DL4J layouts; shapes are checked at the owner.
+ *
+ * <p>Import: the owner secret-shares every parameter, the others receive one uniformly random component per value
+ * (8 bytes per parameter from the owner, one round per parameter tensor). Export: every parameter is revealed to
+ * the owner only (8 bytes per parameter from one party, one round per tensor); the others learn nothing.
+ */
+public final class ModelTransfer {
+    private final Session session;
+    private final FixedPoint fixedPoint;
+
+    public ModelTransfer(Session session, FixedPoint fixedPoint) {
+        this.session = session;
+        this.fixedPoint = fixedPoint;
+    }
+
+    /** The layers of a plain network that have parameters, in order. */
+    public static List<Layer> withParameters(Layer[] layers) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : layers) {
+            if (l.numParams() > 0) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** The owner shares {@code plainAtOwner}'s parameters (its layers with parameters; null at the others). */
+    public void importParameters(int owner, ParameterSet targets, List<Layer> plainAtOwner) {
+        if (session.party() == owner) {
+            check(targets, plainAtOwner);
+        }
+        for (int k = 0; k < targets.members().size(); k++) {
+            ParameterSet.Member m = targets.members().get(k);
+            for (Map.Entry<String, long[]> e : m.shapes().entrySet()) {
+                RingTensor value = null;
+                if (session.party() == owner) {
+                    INDArray p = plainAtOwner.get(k).getParam(e.getKey());
+                    value = fixedPoint.encode(p.castTo(DataType.DOUBLE).reshape(e.getValue()));
+                }
+                m.layer().setParameter(e.getKey(), Sharing.input(session, owner, value, e.getValue()));
+            }
+        }
+    }
+
+    /** Reveals every parameter to the owner only, into {@code targetsAtOwner} there (null at the others). */
+    public void exportParameters(int owner, ParameterSet sources, List<Layer> targetsAtOwner) {
+        if (session.party() == owner) {
+            check(sources, targetsAtOwner);
+        }
+        for (int k = 0; k < sources.members().size(); k++) {
+            for (Map.Entry<String, SharedTensor> e : sources.members().get(k).layer().parameters().entrySet()) {
+                RingTensor v = Sharing.revealTo(session, owner, e.getValue());
+                if (v != null) {
+                    Layer t = targetsAtOwner.get(k);
+                    INDArray current = t.getParam(e.getKey());
+                    t.setParam(e.getKey(), fixedPoint.decode(v, current.dataType()).reshape(current.shape()));
+                }
+            }
+        }
+    }
+
+    private void check(ParameterSet secure, List<Layer> plain) {
+        if (plain == null) {
+            throw new IllegalArgumentException("party " + session.party() + " is the model owner but passed no model");
+        }
+        if (plain.size() != secure.members().size()) {
+            throw new IllegalArgumentException("party " + session.party() + ": the plain model has " + plain.size()
+                    + " layers with parameters, the secure configuration " + secure.members().size());
+        }
+        for (int k = 0; k < plain.size(); k++) {
+            ParameterSet.Member m = secure.members().get(k);
+            for (Map.Entry<String, long[]> e : m.shapes().entrySet()) {
+                INDArray p = plain.get(k).paramTable().get(e.getKey());
+                if (p == null || p.length() != Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b)) {
+                    throw new IllegalArgumentException("party " + session.party() + ": parameter '" + e.getKey()
+                            + "' of " + m.layer().describe() + " has shape " + Arrays.toString(e.getValue())
+                            + ", the plain model's is " + (p == null ? "missing" : Arrays.toString(p.shape())));
+                }
+            }
+        }
+    }
+}
