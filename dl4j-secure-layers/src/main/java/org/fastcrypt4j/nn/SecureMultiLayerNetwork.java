@@ -29,6 +29,7 @@ import org.fastcrypt4j.nn.training.Checkpoint;
 import org.fastcrypt4j.nn.training.ParameterSet;
 import org.fastcrypt4j.nn.training.SecureOptimizer;
 import org.fastcrypt4j.nn.training.TrainingLoop;
+import org.fastcrypt4j.nn.training.TrainingData;
 import org.fastcrypt4j.nn.training.TrainingOptions;
 import org.fastcrypt4j.ring.FixedPoint;
 import org.fastcrypt4j.ring.RingTensor;
@@ -274,6 +275,30 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
     public void fit(int dataOwner, DataSetIterator iteratorAtOwner, TrainingOptions options) {
         checkParty(dataOwner, "data owner");
         loop.fit(dataOwner, iteratorAtOwner, options);
+    }
+
+    /**
+     * Trains on batches that are already shares (rows uploaded by data owners outside the parties, or any other
+     * {@link TrainingData}); otherwise as {@link #fit(int, DataSetIterator, TrainingOptions)}.
+     */
+    public void fit(TrainingData data, TrainingOptions options) {
+        loop.fit(data, options);
+    }
+
+    /**
+     * The output layer's logits on shares at scale 2f, without their last truncation: what a client outside the
+     * parties receives (each party's component through {@code Sharing.revealToClient}) and decodes at 2f, so that no
+     * party's view decides a rounding bit of what the client learns.
+     */
+    public SharedTensor logitsForClient(SharedTensor features) {
+        checkOwnShare(features);
+        SharedTensor in = stack.forwardToOutput(features, false);
+        return timer.timed(outputLayer().describe(), "forward", () -> outputLayer().logitsForReveal(in));
+    }
+
+    /** Whether the output layer is softmax with cross-entropy (a client applies softmax to revealed logits). */
+    public boolean softmaxOutput() {
+        return outputConf().isSoftmaxCrossEntropy();
     }
 
     /**

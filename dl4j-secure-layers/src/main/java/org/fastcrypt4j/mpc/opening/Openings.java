@@ -178,4 +178,18 @@ public final class Openings {
     public String toString() {
         return "Openings[" + holder.getName() + "]";
     }
+
+    /**
+     * User-facing reveal to a client outside the computation ({@code ClientSharing}): this server's component of a
+     * freshly re-randomised 3-out-of-3 sharing, {@code z_i = x_i + alpha_i} with alpha a zero sharing from the pairwise
+     * keys (no message between the servers). The caller sends it to the client, which adds the three. Any two
+     * components are uniform, so the client learns x only; a server learns nothing. Recorded under
+     * {@value #REVEAL} at every server.
+     */
+    public RingTensor revealToClient(Session s, SharedTensor x) {
+        s.openings().record(REVEAL + "/client", x.length());
+        long[] z = x.first().toLongArray();
+        s.randomness().addZeroShare(z);
+        return RingTensor.of(z, x.shape());
+    }
 }

@@ -68,16 +68,26 @@ public final class DataOwnerInput {
     }
 
     private void checkRange(INDArray d, String what) {
-        double limit = inputLimit(fixedPoint.fractionalBits());
-        double[] flat = d.dup('c').data().asDouble();
+        checkRange(d, fixedPoint.fractionalBits(), "party " + session.party() + ": " + what);
+    }
+
+    /**
+     * Checks every value of {@code d} against {@link #inputLimit(int)} (and for NaN and infinity), at whoever shares
+     * it (a data owner among the parties, or a client outside them).
+     *
+     * @param what how the message names the values ("party 1: feature", "data owner 'alice': feature")
+     * @throws IllegalArgumentException naming the row, the position and the limit, never the value
+     */
+    public static void checkRange(INDArray d, int f, String what) {
+        double limit = inputLimit(f);
+        double[] flat = d.castTo(DataType.DOUBLE).dup('c').data().asDouble();
         long[] shape = d.shape();
         long rowLength = shape.length < 2 ? flat.length : flat.length / Math.max(1, shape[0]);
         for (int i = 0; i < flat.length; i++) {
             if (!(Math.abs(flat[i]) < limit)) {
-                throw new IllegalArgumentException("party " + session.party() + ": " + what + " value " + (i % rowLength)
-                        + " of row " + (i / rowLength) + " (batch of shape " + Arrays.toString(shape) + ") is outside"
-                        + " the range the protocols support, |x| < " + (long) limit + " at f = "
-                        + fixedPoint.fractionalBits() + " (or not a number): standardize the data");
+                throw new IllegalArgumentException(what + " value " + (i % rowLength) + " of row " + (i / rowLength)
+                        + " (batch of shape " + Arrays.toString(shape) + ") is outside the range the protocols support,"
+                        + " |x| < " + (long) limit + " at f = " + f + " (or not a number): standardize the data");
             }
         }
     }

@@ -99,4 +99,67 @@ public final class ModelTransfer {
             }
         }
     }
+
+    /**
+     * The parameters of a secure configuration in the order a {@link ParameterSet} names them ({@code <layer>_<key>},
+     * W before b), with their share shapes: what a client outside the servers uploads and downloads.
+     */
+    public static java.util.LinkedHashMap<String, long[]> parameterShapes(
+            org.deeplearning4j.nn.conf.MultiLayerConfiguration secureConf) {
+        java.util.LinkedHashMap<String, long[]> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < secureConf.getConfs().size(); i++) {
+            org.deeplearning4j.nn.conf.layers.Layer l = secureConf.getConf(i).getLayer();
+            for (Map.Entry<String, long[]> e : org.fastcrypt4j.nn.conf.SecureParamInitializer.shareShapes(l).entrySet()) {
+                out.put(i + "_" + e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The plain network's parameters under the names and shapes of {@link #parameterShapes} (its layers with
+     * parameters map in order onto the secure configuration's, as for {@link #importParameters}).
+     *
+     * @throws IllegalArgumentException if the plain network does not fit the configuration
+     */
+    public static java.util.LinkedHashMap<String, INDArray> plainValues(
+            org.deeplearning4j.nn.conf.MultiLayerConfiguration secureConf, Layer[] plainLayers) {
+        java.util.LinkedHashMap<String, long[]> shapes = parameterShapes(secureConf);
+        List<Layer> plain = withParameters(plainLayers);
+        java.util.LinkedHashMap<String, INDArray> out = new java.util.LinkedHashMap<>();
+        List<String> layerNames = shapes.keySet().stream().map(k -> k.substring(0, k.lastIndexOf('_'))).distinct()
+                .toList();
+        if (layerNames.size() != plain.size()) {
+            throw new IllegalArgumentException("the plain model has " + plain.size() + " layers with parameters, the"
+                    + " configuration " + layerNames.size());
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            String name = e.getKey();
+            Layer l = plain.get(layerNames.indexOf(name.substring(0, name.lastIndexOf('_'))));
+            INDArray p = l.paramTable().get(name.substring(name.lastIndexOf('_') + 1));
+            long n = Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b);
+            if (p == null || p.length() != n) {
+                throw new IllegalArgumentException("parameter '" + name + "' has shape " + Arrays.toString(e.getValue())
+                        + ", the plain model's is " + (p == null ? "missing" : Arrays.toString(p.shape())));
+            }
+            out.put(name, p.castTo(DataType.DOUBLE).reshape(e.getValue()));
+        }
+        return out;
+    }
+
+    /** Sets the plain network's parameters from values named as by {@link #plainValues}. */
+    public static void setPlainValues(org.deeplearning4j.nn.conf.MultiLayerConfiguration secureConf, Layer[] plainLayers,
+            Map<String, INDArray> values) {
+        java.util.LinkedHashMap<String, INDArray> current = plainValues(secureConf, plainLayers);
+        List<Layer> plain = withParameters(plainLayers);
+        List<String> layerNames = current.keySet().stream().map(k -> k.substring(0, k.lastIndexOf('_'))).distinct()
+                .toList();
+        for (Map.Entry<String, INDArray> e : values.entrySet()) {
+            String name = e.getKey();
+            Layer l = plain.get(layerNames.indexOf(name.substring(0, name.lastIndexOf('_'))));
+            String key = name.substring(name.lastIndexOf('_') + 1);
+            INDArray old = l.getParam(key);
+            l.setParam(key, e.getValue().castTo(old.dataType()).reshape(old.shape()));
+        }
+    }
 }

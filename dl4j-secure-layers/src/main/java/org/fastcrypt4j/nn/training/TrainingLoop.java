@@ -12,11 +12,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
-import org.fastcrypt4j.mpc.sharing.Sharing;
 import org.fastcrypt4j.nn.network.DataOwnerInput;
 import org.fastcrypt4j.ring.FixedPoint;
-import org.fastcrypt4j.ring.RingTensor;
-import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
@@ -74,46 +71,39 @@ public final class TrainingLoop {
     }
 
     /**
-     * Trains on the data owner's iterator (see {@code SecureMultiLayerNetwork.fit}). With checkpoints, every party
-     * writes its own file every {@code checkpointEvery} steps, at a requested stop, and at the end.
+     * Trains on the data owner's iterator (see {@code SecureMultiLayerNetwork.fit}); the loss, when asked for, is
+     * revealed to the data owner.
      */
     public void fit(int dataOwner, DataSetIterator iteratorAtOwner, TrainingOptions options) {
-        int me = session.party();
-        if (me == dataOwner && iteratorAtOwner == null) {
-            throw new IllegalArgumentException("party " + me + " is the data owner but passed no iterator");
-        }
+        fit(new DataOwnerBatches(session, dataOwner, iteratorAtOwner, input, fixedPoint), options);
+    }
+
+    /**
+     * Trains on {@code data} for the options' epochs. With checkpoints, every party writes its own file every
+     * {@code checkpointEvery} steps, at a requested stop, and at the end.
+     */
+    public void fit(TrainingData data, TrainingOptions options) {
         if (runId == null) {
             runId = Arrays.copyOf(session.sessionId(), Checkpoint.RUN_ID_BYTES);
         }
         for (; epoch < options.epochs(); epoch++) {
-            if (me == dataOwner) {
-                iteratorAtOwner.reset();
-                for (int k = 0; k < batchInEpoch && iteratorAtOwner.hasNext(); k++) {
-                    iteratorAtOwner.next();
-                }
-            }
+            data.startEpoch(batchInEpoch);
             listeners.forEach(l -> l.onEpochStart(listenerView));
             while (true) {
                 if (options.stopAfterStep() > 0 && step >= options.stopAfterStep()) {
                     writeCheckpoint(options);   // stopping writes the step it stops at
                     return;
                 }
-                DataSet ds = me == dataOwner && iteratorAtOwner.hasNext() ? iteratorAtOwner.next() : null;
                 long t0 = System.nanoTime();
-                SharedTensor x = input.shareOrEnd(dataOwner, ds == null ? null : ds.getFeatures(), "feature");
-                if (x == null) {
+                SharedTensor[] xy = data.next();
+                if (xy == null) {
                     break;
                 }
-                SharedTensor y = input.share(dataOwner, ds == null ? null : ds.getLabels(), "label");
-                SharedTensor loss = net.fitBatch(x, y, options.revealLoss());
-                double revealed = Double.NaN;
-                if (loss != null) {
-                    RingTensor v = Sharing.revealTo(session, dataOwner, loss);
-                    revealed = v == null ? Double.NaN : fixedPoint.decode(v.getLong(0));
-                }
+                SharedTensor loss = net.fitBatch(xy[0], xy[1], options.revealLoss());
+                double revealed = loss == null ? Double.NaN : data.revealLoss(loss);
                 step++;
                 batchInEpoch++;
-                int batch = (int) x.shape()[0];
+                int batch = (int) xy[0].shape()[0];
                 listenerView.update(revealed, batch);
                 for (TrainingListener l : listeners) {
                     l.iterationDone(listenerView, (int) step, epoch);
