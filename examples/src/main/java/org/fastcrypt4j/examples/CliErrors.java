@@ -21,11 +21,12 @@ import picocli.CommandLine;
  * <ul>
  *   <li>{@value #USAGE}: a bad option, parties file, key file, checkpoint or configuration, found before or while
  *       setting up (nothing was trained);</li>
- *   <li>{@value #PEER}: a peer failed, could not be reached, or stopped (named in the message);</li>
+ *   <li>{@value #PEER}: a peer failed, could not be reached, or stopped (named in the message), or a server
+ *       refused or dropped a client's link;</li>
  *   <li>{@value #FAILED}: the job ran and failed (a result check, or any other error).</li>
  * </ul>
  */
-final class CliErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+public final class CliErrors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
     static final int FAILED = 1;
     static final int USAGE = 2;
     static final int PEER = 3;
@@ -33,7 +34,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     /** The exit status for {@code e}. */
     static int exitCode(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof PeerFailureException) {
+            if (c instanceof PeerFailureException || c instanceof org.fastcrypt4j.transport.client.ClientLinkException) {
                 return PEER;
             }
         }
@@ -83,7 +84,7 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
         err.println(m.startsWith("party ") ? m : "fastcrypt4j " + name + ": " + m);
         if (verbose(parsed)) {
             e.printStackTrace(err);
-        } else if (exitCode(e) == FAILED) {
+        } else if (exitCode(e) == FAILED && !(unwrap(e) instanceof org.fastcrypt4j.service.JobFailure)) {
             err.println("(--verbose shows where)");
         }
         err.flush();
@@ -110,10 +111,10 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler, Command
     }
 
     /** A bad option value or combination, found before anything connects. */
-    static final class OptionException extends IllegalArgumentException {
+    public static final class OptionException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        OptionException(String message) {
+        public OptionException(String message) {
             super(message);
         }
     }

@@ -119,6 +119,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of DL4J's weight initialisation (default ${DEFAULT-VALUE})")
     long seed = 42;
 
+    @Option(names = "--in-server-data", description = "the earlier arrangement, for comparison: server P0 owns the"
+            + " model and P1 the data (servers that see them) instead of clients outside the servers")
+    boolean inServerData;
+
     @Option(names = "--channel", description = "Aeron channel: UDP or IPC (default ${DEFAULT-VALUE})")
     AeronContext.Channel channel = AeronContext.Channel.UDP;
 
@@ -203,7 +207,39 @@ public class DemoCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------- train
 
+    /** The plaintext twin: its trained model, test predictions and evaluation, seconds per batch. */
+    record Twin(MultiLayerNetwork model, List<INDArray> predictions, Evaluation eval, double secondsPerBatch,
+            int steps) {
+    }
+
+    /** DL4J trains the plain network from the configuration's initial weights on the same batches, in order. */
+    Twin trainTwin(Datasets data, MultiLayerConfiguration plainConf) throws java.io.IOException {
+        System.out.printf(Locale.ROOT, "demo: plaintext twin: DL4J %s (%s pooling) from the same initial weights on the"
+                + " same batches%n", net, pool);
+        MultiLayerNetwork twin = new MultiLayerNetwork(plainConf);
+        twin.init();
+        DataSetIterator it = data.train(trainImages(), batch);
+        int plainSteps = 0;
+        long t0 = System.nanoTime();
+        for (int e = 0; e < trainEpochs(); e++) {
+            it.reset();
+            while (it.hasNext()) {
+                twin.fit(it.next());
+                plainSteps++;
+            }
+        }
+        double perBatch = (System.nanoTime() - t0) / 1e9 / plainSteps;
+        List<INDArray> predictions = predictPlain(twin, data.test(test, testBatch));
+        Evaluation eval = twin.evaluate(data.test(test, testBatch));
+        System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
+                plainSteps, perBatch, 100 * eval.accuracy());
+        return new Twin(twin, predictions, eval, perBatch, plainSteps);
+    }
+
     private int train(Datasets data) throws Exception {
+        if (!inServerData) {
+            return new ServiceDemo(this).run(data);
+        }
         int trainImages = trainImages();
         int ep = trainEpochs();
         MultiLayerConfiguration plainConf = plainConfiguration();
@@ -223,26 +259,11 @@ public class DemoCommand implements Callable<Integer> {
                         trainingJob()));
             }
         }
-        System.out.printf(Locale.ROOT, "demo: plaintext twin: DL4J %s (%s pooling) from the same initial weights on the"
-                + " same batches%n", net, pool);
-        MultiLayerNetwork twin = new MultiLayerNetwork(plainConf);
-        twin.init();
-        DataSetIterator it = data.train(trainImages, batch);
-        int plainSteps = 0;
-        long t0 = System.nanoTime();
-        for (int e = 0; e < ep; e++) {
-            it.reset();
-            while (it.hasNext()) {
-                twin.fit(it.next());
-                plainSteps++;
-            }
-        }
-        double plainSecondsPerBatch = (System.nanoTime() - t0) / 1e9 / plainSteps;
-        List<INDArray> plainPredictions = predictPlain(twin, data.test(test, testBatch));
-        Evaluation plainEval = twin.evaluate(data.test(test, testBatch));
-        System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
-                plainSteps, plainSecondsPerBatch, 100 * plainEval.accuracy());
-
+        Twin tw = trainTwin(data, plainConf);
+        MultiLayerNetwork twin = tw.model();
+        double plainSecondsPerBatch = tw.secondsPerBatch();
+        List<INDArray> plainPredictions = tw.predictions();
+        Evaluation plainEval = tw.eval();
         System.out.printf(Locale.ROOT, "demo: private training by three parties over Aeron %s on 127.0.0.1 (embedded"
                 + " media driver, Noise KK handshakes, AES-GCM frames); f = %d, truncation %s, MSB %s; P0 holds the"
                 + " model, P1 the data%n", channel, settings.fractionalBits(), settings.truncation(), settings.msb());
@@ -403,7 +424,7 @@ public class DemoCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
-    private static List<INDArray> predictPlain(MultiLayerNetwork model, DataSetIterator it) {
+    static List<INDArray> predictPlain(MultiLayerNetwork model, DataSetIterator it) {
         List<INDArray> out = new ArrayList<>();
         while (it.hasNext()) {
             out.add(model.output(it.next().getFeatures()));
@@ -421,7 +442,7 @@ public class DemoCommand implements Callable<Integer> {
         return predictPlain(identity, it);
     }
 
-    private static int agreement(List<INDArray> a, List<INDArray> b) {
+    static int agreement(List<INDArray> a, List<INDArray> b) {
         int agree = 0;
         for (int i = 0; i < a.size(); i++) {
             INDArray x = a.get(i).argMax(1);

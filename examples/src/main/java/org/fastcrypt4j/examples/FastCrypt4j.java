@@ -2,6 +2,8 @@ package org.fastcrypt4j.examples;
 
 import org.fastcrypt4j.examples.bench.BenchCommand;
 import org.fastcrypt4j.examples.bench.BenchmarkCommand;
+import org.fastcrypt4j.examples.service.ClientCommand;
+import org.fastcrypt4j.examples.service.ServerCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +19,8 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:the job failed", "2:bad option, file or configuration",
                 "3:a peer failed or could not be reached"},
-        subcommands = {DemoCommand.class, PartyCommand.class, BenchmarkCommand.class, BenchCommand.class,
-                KeygenCommand.class})
+        subcommands = {DemoCommand.class, PartyCommand.class, ServerCommand.class, ClientCommand.class,
+                BenchmarkCommand.class, BenchCommand.class, KeygenCommand.class})
 public final class FastCrypt4j implements Runnable {
 
     @CommandLine.Spec

@@ -57,7 +57,7 @@ class CommandLineErrorsTest {
     @Test
     void aTamperedCheckpointIsRefusedOnResumeNamingTheFile(@TempDir Path dir) throws Exception {
         String[] job = {"demo", "--net", "mlp", "--limit", "640", "--batch", "64", "--test", "100", "--checkpoint",
-                dir.toString(), "--checkpoint-every", "3", "--stop-after", "6"};
+                dir.toString(), "--checkpoint-every", "3", "--stop-after", "6", "--in-server-data"};
         Run first = run(job);
         assertEquals(0, first.code(), first.err());
         Path f = Checkpoint.file(dir, 1);

@@ -77,7 +77,7 @@ class PrivateTrainingIntegrationTest {
         while (System.nanoTime() < deadline && p.isAlive() && !checkpointed) {
             checkpointed = true;
             for (int party = 0; party < 3; party++) {
-                checkpointed &= Files.isRegularFile(Checkpoint.file(dir, party));
+                checkpointed &= Files.isRegularFile(Checkpoint.file(dir.resolve("servers").resolve("demo"), party));
             }
             Thread.sleep(100);
         }

@@ -66,11 +66,20 @@ public final class PartyKeys {
     }
 
     public static Path privateKeyFile(Path dir, int party) {
-        return dir.resolve("party-" + party + ".key");
+        return privateKeyFile(dir, "party-" + party);
     }
 
     public static Path publicKeyFile(Path dir, int party) {
-        return dir.resolve("party-" + party + ".pub");
+        return publicKeyFile(dir, "party-" + party);
+    }
+
+    /** {@code dir/<stem>.key}: a server's {@code party-N}, a client's its name. */
+    public static Path privateKeyFile(Path dir, String stem) {
+        return dir.resolve(stem + ".key");
+    }
+
+    public static Path publicKeyFile(Path dir, String stem) {
+        return dir.resolve(stem + ".pub");
     }
 
     /**
@@ -85,8 +94,13 @@ public final class PartyKeys {
 
     /** As {@link #write(Path, int, KeyPair)}; with {@code overwrite} an existing key pair is replaced. */
     public static void write(Path dir, int party, KeyPair pair, boolean overwrite) throws IOException {
+        write(dir, "party-" + party, pair, overwrite);
+    }
+
+    /** As {@link #write(Path, int, KeyPair, boolean)} for the files {@code <stem>.key} and {@code <stem>.pub}. */
+    public static void write(Path dir, String stem, KeyPair pair, boolean overwrite) throws IOException {
         Files.createDirectories(dir);
-        Path priv = privateKeyFile(dir, party);
+        Path priv = privateKeyFile(dir, stem);
         if (!overwrite && Files.exists(priv)) {
             throw new java.nio.file.FileAlreadyExistsException(priv.toString(), null,
                     "a private key exists already; refusing to replace it");
@@ -101,19 +115,24 @@ public final class PartyKeys {
         }
         Files.writeString(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n",
                 StandardCharsets.US_ASCII);
-        Files.writeString(publicKeyFile(dir, party), encodePublic(pair.getPublic()) + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(publicKeyFile(dir, stem), encodePublic(pair.getPublic()) + "\n", StandardCharsets.US_ASCII);
     }
 
     /** Reads the pair written by {@link #write}. */
     public static KeyPair read(Path dir, int party) throws IOException {
+        return read(dir, "party-" + party);
+    }
+
+    /** Reads the pair {@code <stem>.key} / {@code <stem>.pub} written by {@link #write(Path, String, KeyPair, boolean)}. */
+    public static KeyPair read(Path dir, String stem) throws IOException {
         try {
             KeyFactory f = KeyFactory.getInstance("X25519");
             PrivateKey priv = f.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
-                    .decode(Files.readString(privateKeyFile(dir, party), StandardCharsets.US_ASCII).trim())));
-            PublicKey pub = decodePublic(Files.readString(publicKeyFile(dir, party), StandardCharsets.US_ASCII));
+                    .decode(Files.readString(privateKeyFile(dir, stem), StandardCharsets.US_ASCII).trim())));
+            PublicKey pub = decodePublic(Files.readString(publicKeyFile(dir, stem), StandardCharsets.US_ASCII));
             return new KeyPair(pub, priv);
         } catch (GeneralSecurityException e) {
-            throw new IOException("party " + party + ": unreadable key pair in " + dir, e);
+            throw new IOException(stem + ": unreadable key pair in " + dir, e);
         }
     }
 }

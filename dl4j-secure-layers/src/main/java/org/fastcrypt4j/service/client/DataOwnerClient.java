@@ -86,13 +86,13 @@ public final class DataOwnerClient extends ServiceClient {
             while (true) {
                 ClientChannel.Message[] m = links.receiveAll(1 << 16);
                 switch (m[0].tag()) {
-                    case "accepted" -> { }
+                    case "accepted", "started" -> { }
                     case "progress" -> {
                         if (listener != null) {
                             listener.onProgress(JobProgress.of(m[0].longs(), Double.NaN));
                         }
                     }
-                    case "done" -> {
+                    case "done", "stopped" -> {
                         return new Result(rows, m[0].longs()[0], (System.nanoTime() - t0) / 1e9, sent);
                     }
                     default -> throw links.failure(0, "unexpected '" + m[0].tag() + "' from the servers");

@@ -28,7 +28,7 @@ public final class ModelOwnerClient extends ServiceClient {
 
     /** A training job: its name, the name the trained model is kept under, the data owners in order, options. */
     public record Job(String job, String model, List<String> dataOwners, int epochs, int batch, boolean revealLoss,
-            MpcSettings.MsbKind msb, boolean resume) {
+            MpcSettings.MsbKind msb, boolean resume, long stopAfter) {
         public Job {
             if (dataOwners.isEmpty()) {
                 throw new IllegalArgumentException("a job needs at least one data owner");
@@ -37,17 +37,29 @@ public final class ModelOwnerClient extends ServiceClient {
 
         /** A job with the ABY3-style MSB, the loss revealed to the owner, starting from fresh weights. */
         public static Job of(String job, String model, List<String> dataOwners, int epochs, int batch) {
-            return new Job(job, model, dataOwners, epochs, batch, true, MpcSettings.MsbKind.ABY3, false);
+            return new Job(job, model, dataOwners, epochs, batch, true, MpcSettings.MsbKind.ABY3, false, 0);
         }
 
+        /** The same job, continued from the servers' checkpoints. */
         public Job resuming() {
-            return new Job(job, model, dataOwners, epochs, batch, revealLoss, msb, true);
+            return new Job(job, model, dataOwners, epochs, batch, revealLoss, msb, true, stopAfter);
+        }
+
+        /** The same job, stopped (with a checkpoint at the servers that keep them) once {@code step} is done. */
+        public Job stoppingAfter(long step) {
+            return new Job(job, model, dataOwners, epochs, batch, revealLoss, msb, resume, step);
         }
     }
 
-    /** What the owner received: the trained model, the loss of every step (when asked), counts and traffic. */
-    public record Result(MultiLayerNetwork model, List<Double> losses, long steps, long rows, double seconds,
-            long bytesSent, long bytesReceived) {
+    /**
+     * What the owner received: the trained model (null when the job stopped early), the loss of every step (when
+     * asked), the step the job started from (0, or a resumed job's checkpoint), steps done in all, rows, traffic.
+     */
+    public record Result(MultiLayerNetwork model, List<Double> losses, long firstStep, long steps, long rows,
+            double seconds, long bytesSent, long bytesReceived) {
+        public boolean stopped() {
+            return model == null;
+        }
     }
 
     public ModelOwnerClient(PartiesConfig servers, String name, KeyPair key, Duration timeout) {
@@ -76,7 +88,7 @@ public final class ModelOwnerClient extends ServiceClient {
         Request r = Request.of(Request.Kind.TRAIN).with("job", job.job()).with("model", job.model())
                 .with("data-owners", String.join(",", job.dataOwners())).with("epochs", job.epochs())
                 .with("batch", job.batch()).with("reveal-loss", job.revealLoss()).with("msb", job.msb())
-                .with("resume", job.resume());
+                .with("resume", job.resume()).with("stop-after", job.stopAfter());
         long t0 = System.nanoTime();
         ServerLinks links = open(r);
         try {
@@ -92,6 +104,8 @@ public final class ModelOwnerClient extends ServiceClient {
             List<Double> losses = new ArrayList<>();
             double loss = Double.NaN;
             long[] done;
+            long firstStep = 0;
+            boolean stopped = false;
             while (true) {
                 ClientChannel.Message[] m = links.receiveAll(MAX_MESSAGE);
                 String tag = m[0].tag();
@@ -103,16 +117,19 @@ public final class ModelOwnerClient extends ServiceClient {
                     if (listener != null) {
                         listener.onProgress(JobProgress.of(m[0].longs(), loss));
                     }
-                } else if (tag.equals("trained")) {
+                } else if (tag.equals("started")) {
+                    firstStep = m[0].longs()[0];
+                } else if (tag.equals("trained") || tag.equals("stopped")) {
                     done = m[0].longs();
+                    stopped = tag.equals("stopped");
                     break;
                 } else {
                     throw links.failure(0, "unexpected '" + tag + "' from the servers");
                 }
             }
-            MultiLayerNetwork model = receiveModel(links, plainConf, secure);
-            return new Result(model, losses, done[0], done[1], (System.nanoTime() - t0) / 1e9, links.bytesSent(),
-                    links.bytesReceived());
+            MultiLayerNetwork model = stopped ? null : receiveModel(links, plainConf, secure);
+            return new Result(model, losses, firstStep, done[0], done[1], (System.nanoTime() - t0) / 1e9,
+                    links.bytesSent(), links.bytesReceived());
         } catch (org.fastcrypt4j.transport.client.ClientLinkException e) {
             throw links.failure(-1, e.getMessage());
         } finally {

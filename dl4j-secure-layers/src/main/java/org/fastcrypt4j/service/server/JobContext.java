@@ -47,9 +47,9 @@ final class JobContext {
      * The three servers check they hold the same {@code what} (a request, a configuration, declared sizes): one round,
      * 32 bytes to each peer.
      *
-     * @throws JobFailure if a peer holds another
+     * @throws JobFailure with {@code failure} if a peer holds another
      */
-    void agree(String what, byte[]... parts) {
+    void agree(String failure, byte[]... parts) {
         byte[] d = sha256(parts);
         int me = party();
         servers.send(Transport.next(me), "job/agree", ByteBuffer.wrap(d));
@@ -59,8 +59,7 @@ final class JobContext {
         servers.receive(Transport.prev(me), "job/agree", a);
         servers.receive(Transport.next(me), "job/agree", b);
         if (!MessageDigest.isEqual(d, a.array()) || !MessageDigest.isEqual(d, b.array())) {
-            throw new JobFailure("the servers received different " + what + " (a client sent them different"
-                    + " requests): refused");
+            throw new JobFailure(failure);
         }
     }
 

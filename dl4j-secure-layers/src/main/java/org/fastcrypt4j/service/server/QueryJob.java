@@ -38,8 +38,11 @@ final class QueryJob {
         String name = r.get("model");
         ModelStore.Model m = ctx.models.get(name);
         byte[] have = {(byte) (m == null ? 0 : 1)};
-        ctx.agree("requests or models (model '" + name + "' is not held by every server)", r.encode(), have,
-                m == null ? new byte[0] : m.secureConf().toJson().getBytes(StandardCharsets.UTF_8));
+        ctx.agree("the servers received different requests (a client sent them different ones): refused",
+                r.encode());
+        ctx.agree("model '" + name + "' is not held by every server (was a server restarted since it was trained?"
+                + " models are kept in memory)", have, m == null ? new byte[0]
+                        : m.secureConf().toJson().getBytes(StandardCharsets.UTF_8));
         if (m == null) {
             throw new JobFailure("no model '" + name + "' on the servers");
         }

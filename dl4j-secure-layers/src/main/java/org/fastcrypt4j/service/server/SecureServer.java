@@ -61,6 +61,15 @@ public final class SecureServer implements AutoCloseable {
     private Thread acceptor;
     private Thread worker;
     private volatile long jobsDone;
+    private final java.util.List<JobReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * What one finished job cost this server: seconds, bytes it sent to the other servers, bytes it received from and
+     * sent to the job's clients (all shares or public counts).
+     */
+    public record JobReport(String what, double seconds, long serverBytesSent, long clientBytesReceived,
+            long clientBytesSent) {
+    }
     private volatile java.util.function.BiConsumer<String, ClientChannel.Message> audit;
 
     /** {@code log} receives one line per event (client refused, job started, done or failed); null: System.Logger. */
@@ -95,6 +104,11 @@ public final class SecureServer implements AutoCloseable {
      */
     public void auditClients(java.util.function.BiConsumer<String, ClientChannel.Message> a) {
         audit = a;
+    }
+
+    /** The reports of the jobs completed since start, oldest first. */
+    public java.util.List<JobReport> reports() {
+        return java.util.List.copyOf(reports);
     }
 
     /** Jobs completed since start. */
@@ -225,6 +239,7 @@ public final class SecureServer implements AutoCloseable {
                 ? " (job '" + item.request().get("job", "?") + "')" : "");
         log.accept(name() + ": " + what + " started");
         long t0 = System.nanoTime();
+        long sent0 = t.stats().totalBytesSent();
         try {
             if (item.request().kind() == Request.Kind.TRAIN) {
                 new TrainJob(ctx, item).run();
@@ -237,6 +252,14 @@ public final class SecureServer implements AutoCloseable {
             ctx.failAll(why);
             throw e instanceof JobFailure ? new JobFailure(why, e) : e;
         }
+        long fromClients = 0;
+        long toClients = 0;
+        for (ClientChannel c : ctx.clients) {
+            fromClients += c.bytesReceived();
+            toClients += c.bytesSent();
+        }
+        reports.add(new JobReport(what, (System.nanoTime() - t0) / 1e9, t.stats().totalBytesSent() - sent0,
+                fromClients, toClients));
         ctx.closeAll();
         jobsDone++;
         log.accept(String.format(Locale.ROOT, "%s: %s done in %.1f s", name(), what, (System.nanoTime() - t0) / 1e9));

@@ -83,6 +83,7 @@ final class TrainJob {
         int batch = (int) r.getLong("batch", 1, 1 << 16);
         boolean revealLoss = Boolean.parseBoolean(r.get("reveal-loss", "false"));
         boolean resume = Boolean.parseBoolean(r.get("resume", "false"));
+        long stopAfter = Long.parseLong(r.get("stop-after", "0"));
         MpcSettings.MsbKind msb = MpcSettings.MsbKind.valueOf(r.get("msb", "ABY3"));
 
         byte[] confJson = owner.receive("config", MAX_CONFIG).data();
@@ -98,12 +99,14 @@ final class TrainJob {
         } catch (IllegalArgumentException e) {
             throw new JobFailure("job '" + job + "': " + e.getMessage());
         }
-        ctx.agree("job requests", r.encode(), confJson);
+        ctx.agree("the servers received different requests or configurations for job '" + job + "' (a client sent"
+                + " them different ones): refused", r.encode(), confJson);
 
         Session s = Session.start(ctx.servers, MpcSettings.defaults().withMsb(msb));
         SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
         TrainingOptions options = TrainingOptions.epochs(epochs).withRevealedLoss(revealLoss)
-                .withJob(new String(r.with("id", "").with("resume", "").encode(), StandardCharsets.UTF_8));
+                .withJob(new String(r.with("id", "").with("resume", "").with("stop-after", "").encode(),
+                        StandardCharsets.UTF_8)).stoppingAfter(Math.max(0, stopAfter));
         if (ctx.settings.checkpointDir() != null) {
             options = options.withCheckpoints(ctx.settings.checkpointDir().resolve(safe(job)),
                     ctx.settings.checkpointEvery(), CheckpointKey.derive(ctx.party(), ctx.settings.keyPair(),
@@ -135,7 +138,17 @@ final class TrainJob {
                 c.send("progress", progress);
             }
         });
+        long firstStep = net.step();
+        for (ClientChannel c : everyone) {
+            c.send("started", new long[] {firstStep, data.rows()});
+        }
         net.fit(data, options);
+        if (stopAfter > 0 && !finished(net.step(), data.rows(), batch, epochs)) {
+            for (ClientChannel c : everyone) {
+                c.send("stopped", new long[] {net.step(), data.rows()});
+            }
+            return;
+        }
 
         ctx.models.put(modelName, new ModelStore.Model(ownerName, secure, net.parameters().parameters()));
         for (ClientChannel c : dataLinks) {
@@ -146,6 +159,11 @@ final class TrainJob {
             RingTensor z = Sharing.revealToClient(s, e.getValue());
             owner.send("model/" + e.getKey(), z.toLongArray());
         }
+    }
+
+    /** Whether {@code step} steps are the whole job (every epoch of every batch). */
+    private static boolean finished(long step, long rows, int batch, int epochs) {
+        return step >= (long) epochs * ((rows + batch - 1) / batch);
     }
 
     private void resume(SecureMultiLayerNetwork net, TrainingOptions options, String job) throws IOException {

@@ -125,4 +125,25 @@ public final class Datasets {
         double std = kind.std;
         return ds -> ds.setFeatures(ds.getFeatures().castTo(DataType.FLOAT).sub(mean).div(std));
     }
+
+    /**
+     * Images {@code [from, to)} of the training (or test) set as one standardised {@link DataSet}: one data owner's
+     * rows, or a querier's.
+     */
+    public DataSet rows(boolean train, int from, int to) throws IOException {
+        int max = train ? 60_000 : 10_000;
+        if (from < 0 || to > max || from >= to) {
+            throw new IllegalArgumentException("rows " + from + " to " + to + " of the " + (train ? "training" : "test")
+                    + " set (0 to " + max + ")");
+        }
+        DataSetIterator it = iterator(train, to, to);
+        DataSet all = it.next();
+        if (from == 0) {
+            return all;
+        }
+        return new DataSet(all.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup(), all.getLabels().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                .dup());
+    }
 }
