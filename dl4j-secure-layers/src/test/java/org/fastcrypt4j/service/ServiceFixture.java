@@ -1,9 +1,6 @@
 package org.fastcrypt4j.service;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +27,7 @@ final class ServiceFixture implements AutoCloseable {
     final List<String> log = new CopyOnWriteArrayList<>();
 
     ServiceFixture(java.util.function.UnaryOperator<ServerSettings> tune) throws IOException {
-        int[] ports = freePorts();
+        int[] ports = LocalParties.freeUdpAndTcpPorts();
         parties = new PartiesConfig(new PartiesConfig.Party(0, "127.0.0.1", ports[0], serverKeys[0].getPublic()),
                 new PartiesConfig.Party(1, "127.0.0.1", ports[1], serverKeys[1].getPublic()),
                 new PartiesConfig.Party(2, "127.0.0.1", ports[2], serverKeys[2].getPublic()));
@@ -53,25 +50,6 @@ final class ServiceFixture implements AutoCloseable {
         KeyPair k = PartyKeys.generate();
         clientKeys.put(name, k);
         list.add(new ClientsConfig.Client(name, java.util.EnumSet.of(roles[0], roles), k.getPublic()));
-    }
-
-    /** Three ports free for both UDP (server links) and TCP (clients). */
-    static int[] freePorts() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int[] p = LocalParties.freeUdpPorts();
-            boolean ok = true;
-            for (int port : p) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok) {
-                return p;
-            }
-        }
-        throw new IOException("no free ports");
     }
 
     KeyPair key(String client) {

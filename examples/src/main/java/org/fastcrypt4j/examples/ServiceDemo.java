@@ -1,9 +1,6 @@
 package org.fastcrypt4j.examples;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -70,7 +67,7 @@ final class ServiceDemo {
         for (int i = 0; i < 3; i++) {
             serverKeys[i] = key(keyDir, "party-" + i);
         }
-        int[] ports = freePorts();
+        int[] ports = LocalParties.freeUdpAndTcpPorts();
         PartiesConfig parties = new PartiesConfig(
                 new PartiesConfig.Party(0, "127.0.0.1", ports[0], serverKeys[0].getPublic()),
                 new PartiesConfig.Party(1, "127.0.0.1", ports[1], serverKeys[1].getPublic()),
@@ -248,24 +245,5 @@ final class ServiceDemo {
             PartyKeys.write(dir, stem, k, false);
         }
         return k;
-    }
-
-    /** Three ports free for UDP (the servers' links) and TCP (the clients'). */
-    static int[] freePorts() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int[] p = LocalParties.freeUdpPorts();
-            boolean ok = true;
-            for (int port : p) {
-                try (ServerSocket s = new ServerSocket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            if (ok) {
-                return p;
-            }
-        }
-        throw new IOException("no three ports free for both UDP and TCP on 127.0.0.1");
     }
 }

@@ -26,6 +26,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class QuerierClient extends ServiceClient {
 
+    /** Rows per query request: larger inputs are sent as several queries, so no party holds them all at once. */
+    public static final int MAX_ROWS = 1024;
+
     /** Bytes sent and received by the last query. */
     private long lastSent;
     private long lastReceived;
@@ -43,6 +46,19 @@ public final class QuerierClient extends ServiceClient {
     public INDArray predict(String model, INDArray features) {
         DataOwnerInput.checkRange(features, fixedPoint.fractionalBits(), "querier '" + name + "': feature");
         long rows = features.shape()[0];
+        if (rows > MAX_ROWS) {
+            List<INDArray> parts = new ArrayList<>();
+            long sent = 0;
+            long received = 0;
+            for (long at = 0; at < rows; at += MAX_ROWS) {
+                parts.add(predict(model, DataOwnerClient.rowsOf(features, at, Math.min(rows, at + MAX_ROWS))));
+                sent += lastSent;
+                received += lastReceived;
+            }
+            lastSent = sent;
+            lastReceived = received;
+            return Nd4j.concat(0, parts.toArray(new INDArray[0]));
+        }
         Request r = Request.of(Request.Kind.QUERY).with("model", model).with("rows", rows)
                 .with("features", shapeText(features.shape(), 1));
         ServerLinks links = open(r);
@@ -55,9 +71,10 @@ public final class QuerierClient extends ServiceClient {
             }
             boolean softmax = meta[0].longs()[0] == 1;
             long classes = meta[0].longs()[1];
+            long batch = meta[0].longs()[2];
             List<INDArray> parts = new ArrayList<>();
-            for (long at = 0; at < rows; at += 256) {
-                long k = Math.min(rows, at + 256) - at;
+            for (long at = 0; at < rows; at += batch) {
+                long k = Math.min(rows, at + batch) - at;
                 INDArray logits = fixedPoint.decodeProduct(download(links, "query/logits", k, classes));
                 parts.add(softmax ? Transforms.softmax(logits.castTo(DataType.DOUBLE), true) : logits);
             }

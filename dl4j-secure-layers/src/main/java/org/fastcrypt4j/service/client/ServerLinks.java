@@ -155,7 +155,7 @@ public final class ServerLinks implements AutoCloseable {
     }
 
     private static int rank(String m) {
-        if (m.contains("peer ") || m.contains("link lost") || m.contains("closed the link")) {
+        if (m.contains("peer ") || m.contains("failed (during") || m.contains("link lost") || m.contains("closed the link")) {
             return 2;
         }
         return m.contains("client '") || m.contains("model '") || m.contains("data owner") ? 0 : 1;

@@ -23,8 +23,8 @@ import org.fastcrypt4j.transport.client.ClientChannel;
  * ({@code kind=download}) sends it the model's parameters the same way.
  */
 final class QueryJob {
-    /** Rows per batch of the private forward pass. */
-    static final int BATCH = 256;
+    /** Rows per batch of the private forward pass (the old demo's inference batch: three servers share one JVM there). */
+    static final int BATCH = 64;
 
     private final JobContext ctx;
     private final ClientRequests.Item item;
@@ -74,7 +74,7 @@ final class QueryJob {
         Session s = Session.start(ctx.servers, MpcSettings.defaults());
         SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(m.secureConf(), s);
         net.parameters().set(m.parameters());
-        c.send("query/meta", new long[] {net.softmaxOutput() ? 1 : 0, JobContext.classes(m.secureConf())});
+        c.send("query/meta", new long[] {net.softmaxOutput() ? 1 : 0, JobContext.classes(m.secureConf()), BATCH});
         for (long at = 0; at < rows; at += BATCH) {
             SharedTensor z = net.logitsForClient(SharedBatches.rows(x, at, Math.min(rows, at + BATCH)));
             c.send("query/logits", Sharing.revealToClient(s, z).toLongArray());

@@ -181,7 +181,7 @@ public final class SecureServer implements AutoCloseable {
                 while (running) {
                     step(t);
                 }
-            } catch (Exception e) {
+            } catch (Exception | OutOfMemoryError e) {
                 if (running) {
                     log.accept(name() + ": connecting again after: " + e.getMessage());
                 }
@@ -246,11 +246,12 @@ public final class SecureServer implements AutoCloseable {
             } else {
                 new QueryJob(ctx, item).run();
             }
-        } catch (Exception e) {
+        } catch (Exception | OutOfMemoryError e) {
+            // out of memory too: the job's arrays become garbage once it is abandoned, and the server goes on
             String why = name() + ": " + what + " failed: " + message(e);
             log.accept(why);
             ctx.failAll(why);
-            throw e instanceof JobFailure ? new JobFailure(why, e) : e;
+            throw new JobFailure(why, e);
         }
         long fromClients = 0;
         long toClients = 0;
@@ -265,9 +266,14 @@ public final class SecureServer implements AutoCloseable {
         log.accept(String.format(Locale.ROOT, "%s: %s done in %.1f s", name(), what, (System.nanoTime() - t0) / 1e9));
     }
 
+    /** The reason for the clients, in the servers' terms (the links name servers "party"). */
     private static String message(Throwable e) {
         String m = e.getMessage();
-        return m != null ? m : e.getClass().getSimpleName();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        return m.replaceAll("^party \\d: peer (\\d) failed during '([^']*)': ", "server $1 failed (during '$2'): ")
+                .replaceAll("party (\\d) is down, hung or unreachable", "server $1 is down, hung or unreachable");
     }
 
     @Override

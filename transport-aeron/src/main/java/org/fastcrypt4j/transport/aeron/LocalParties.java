@@ -160,6 +160,28 @@ public final class LocalParties implements AutoCloseable {
     }
 
     /**
+     * Three ports on 127.0.0.1 that were free a moment ago for both UDP and TCP: for servers whose clients connect over
+     * TCP to the port number their links to each other use over UDP.
+     */
+    public static int[] freeUdpAndTcpPorts() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int[] p = freeUdpPorts();
+            boolean ok = true;
+            for (int port : p) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                    s.bind(new InetSocketAddress(LOOPBACK, port));
+                } catch (IOException e) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                return p;
+            }
+        }
+        throw new TransportException("no three ports free for both UDP and TCP on 127.0.0.1");
+    }
+
+    /**
      * The first of {@code n} consecutive UDP ports on 127.0.0.1 that were free a moment ago (for the launcher's
      * {@code --port P}: parties on P, P+1, P+2), outside the ephemeral range as {@link #freeUdpPorts}.
      */

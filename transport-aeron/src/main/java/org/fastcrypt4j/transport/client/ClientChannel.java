@@ -98,8 +98,8 @@ public final class ClientChannel implements AutoCloseable {
      * Connects client {@code name} (key pair {@code mine}) to server {@code serverId} at {@code host:port}, whose
      * pinned key is {@code serverKey}; runs the handshake within {@code timeout}.
      *
-     * @throws ClientLinkException naming the server: unreachable, refused (with its unauthenticated reason), or
-     *         not holding the pinned key
+     * @throws ClientLinkException naming the server: unreachable (a server not listening is tried again until the
+     *         timeout: it may be restarting), refused (with its unauthenticated reason), or not holding the pinned key
      */
     public static ClientChannel connect(String host, int port, String name, KeyPair mine, int serverId,
             PublicKey serverKey, Duration timeout) {
@@ -107,7 +107,22 @@ public final class ClientChannel implements AutoCloseable {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                try {
+                    s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+                    break;
+                } catch (java.net.ConnectException e) {
+                    // not listening (yet): a server starting or restarting; try again within the timeout
+                    if (System.nanoTime() - deadline > 0) {
+                        throw e;
+                    }
+                    close(s);
+                    java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+                    s = new Socket();
+                    s.setTcpNoDelay(true);
+                }
+            }
             s.setSoTimeout((int) timeout.toMillis());
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16));
