@@ -83,7 +83,7 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler, 
         String m = message(e);
         err.println(m.startsWith("party ") ? m : "fastcrypt4j " + name + ": " + m);
         if (verbose(parsed)) {
-            e.printStackTrace(err);
+            writeTrace(err, e);   // --verbose only
         } else if (exitCode(e) == FAILED && !(unwrap(e) instanceof org.fastcrypt4j.service.JobFailure)) {
             err.println("(--verbose shows where)");
         }
@@ -99,6 +99,16 @@ public final class CliErrors implements CommandLine.IExecutionExceptionHandler, 
                 + cmd.getCommandSpec().qualifiedName() + " --help)");
         err.flush();
         return USAGE;
+    }
+
+    /** The stack trace of {@code e} and its causes, for --verbose. */
+    private static void writeTrace(PrintWriter err, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            err.println((t == e ? "" : "caused by: ") + t);
+            for (StackTraceElement f : t.getStackTrace()) {
+                err.println("\tat " + f);
+            }
+        }
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

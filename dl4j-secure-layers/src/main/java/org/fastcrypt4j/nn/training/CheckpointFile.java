@@ -137,6 +137,11 @@ final class CheckpointFile {
             Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
             Files.createDirectory(abs);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another party of this process created it a moment ago (the three write at the same step)
+            if (!Files.isDirectory(abs)) {
+                throw e;
+            }
         }
     }
 
