@@ -77,72 +77,12 @@ class SecureTrainingTest {
         return out;
     }
 
-    /** A plain-DL4J twin trained on the same batches, from the same initial weights. */
-    private static MultiLayerNetwork trainPlain(MultiLayerConfiguration conf, List<DataSet> data, int epochs) {
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
-        for (int e = 0; e < epochs; e++) {
-            for (DataSet d : data) {
-                net.fit(d);
-            }
-        }
-        return net;
-    }
-
-    private void trainAndCompare(MultiLayerConfiguration plainConf, List<DataSet> data, double tol) {
-        MultiLayerNetwork expected = trainPlain(plainConf, data, 2);
-        MultiLayerNetwork initial = new MultiLayerNetwork(plainConf);
-        initial.init();
-        MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);
-        List<Object[]> out = ThreeParties.run(s -> {
-            SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
-            net.importModel(0, s.party() == 0 ? initial : null);
-            List<Double> scores = new ArrayList<>();
-            net.setListeners(new BaseTrainingListener() {
-                @Override
-                public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
-                    scores.add(model.score());
-                }
-            });
-            net.fit(1, s.party() == 1 ? new ListDataSetIterator<>(data, 1) : null,
-                    TrainingOptions.epochs(2).withRevealedLoss(true));
-            MultiLayerNetwork target = s.party() == 0 ? new MultiLayerNetwork(plainConf) : null;
-            if (target != null) {
-                target.init();
-            }
-            net.exportModel(0, target);
-            return new Object[] {target, scores, net.step()};
-        });
-        MultiLayerNetwork trained = (MultiLayerNetwork) out.get(0)[0];
-        assertNull(out.get(1)[0]);
-        assertNull(out.get(2)[0]);
-        assertEquals(2L * data.size(), out.get(0)[2]);
-        double diff = trained.params().sub(expected.params()).amaxNumber().doubleValue();
-        double scale = expected.params().amaxNumber().doubleValue();
-        assertTrue(diff <= tol * (1 + scale), "parameters after private training differ by " + diff + " (largest "
-                + scale + "), seed " + seed);
-        // the loss was revealed to the data owner (party 1) only, and matches DL4J's score of the last batch
-        @SuppressWarnings("unchecked")
-        List<Double> atOwner = (List<Double>) out.get(1)[1];
-        @SuppressWarnings("unchecked")
-        List<Double> atOther = (List<Double>) out.get(0)[1];
-        assertEquals(2 * data.size(), atOwner.size());
-        assertTrue(atOther.stream().allMatch(v -> Double.isNaN(v)), "loss shown to a non-owner");
-        MultiLayerNetwork beforeLast = trainPlain(plainConf, data, 1);
-        for (int i = 0; i < data.size() - 1; i++) {
-            beforeLast.fit(data.get(i));
-        }
-        double plainScore = beforeLast.score(data.get(data.size() - 1));
-        double secureScore = atOwner.get(atOwner.size() - 1);
-        assertEquals(plainScore, secureScore, 2e-2 * (1 + Math.abs(plainScore)), "revealed loss, seed " + seed);
-    }
-
     @Test
     void privateTrainingFollowsDl4jWithSgdAndNesterovs() {
         SplittableRandom r = new SplittableRandom(seed);
         List<DataSet> data = batches(r, 4, 16, 12, 4);
-        trainAndCompare(mlp(new Sgd(0.1), true), data, 1e-2);
-        trainAndCompare(mlp(new Nesterovs(0.05, 0.9), true), data, 1e-2);
-        trainAndCompare(mlp(new Nesterovs(0.02, 0.8), false), data, 1e-3);
+        TwinTraining.assertTracks(mlp(new Sgd(0.1), true), data, 2, 1e-2, seed);
+        TwinTraining.assertTracks(mlp(new Nesterovs(0.05, 0.9), true), data, 2, 1e-2, seed);
+        TwinTraining.assertTracks(mlp(new Nesterovs(0.02, 0.8), false), data, 2, 1e-3, seed);
     }
 }

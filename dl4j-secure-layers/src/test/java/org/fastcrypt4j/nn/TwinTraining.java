@@ -1,0 +1,87 @@
+package org.fastcrypt4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.fastcrypt4j.nn.training.TrainingOptions;
+import org.nd4j.linalg.dataset.DataSet;
+
+/** Private training of a DL4J configuration beside DL4J's own training of it: the oracle of the training tests. */
+final class TwinTraining {
+    private TwinTraining() {
+    }
+
+    /** A plain-DL4J twin trained on the same batches, one step each, from the same initial weights. */
+    static MultiLayerNetwork trainPlain(MultiLayerConfiguration conf, List<DataSet> data, int epochs) {
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        for (int e = 0; e < epochs; e++) {
+            net.fit(new ListDataSetIterator<>(data, 1));   // counts the epoch, as the secure loop does (schedules)
+        }
+        return net;
+    }
+
+    /**
+     * Trains {@code plainConf} privately (data owner P1, model owner P0) for {@code epochs} over {@code data}, one
+     * batch per step, and DL4J's plaintext twin from the same initial weights on the same batches; asserts that the
+     * parameters after training agree within {@code tol * (1 + largest parameter)}, that the loss was revealed to
+     * the data owner only and that the last revealed loss matches DL4J's score of the last batch within 2e-2
+     * relative. Failures print {@code seed}.
+     */
+    static void assertTracks(MultiLayerConfiguration plainConf, List<DataSet> data, int epochs, double tol, long seed) {
+        MultiLayerNetwork expected = trainPlain(plainConf, data, epochs);
+        MultiLayerNetwork initial = new MultiLayerNetwork(plainConf);
+        initial.init();
+        MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);
+        List<Object[]> out = ThreeParties.run(s -> {
+            SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
+            net.importModel(0, s.party() == 0 ? initial : null);
+            List<Double> scores = new ArrayList<>();
+            net.setListeners(new BaseTrainingListener() {
+                @Override
+                public void iterationDone(org.deeplearning4j.nn.api.Model model, int iteration, int epoch) {
+                    scores.add(model.score());
+                }
+            });
+            net.fit(1, s.party() == 1 ? new ListDataSetIterator<>(data, 1) : null,
+                    TrainingOptions.epochs(epochs).withRevealedLoss(true));
+            MultiLayerNetwork target = s.party() == 0 ? new MultiLayerNetwork(plainConf) : null;
+            if (target != null) {
+                target.init();
+            }
+            net.exportModel(0, target);
+            return new Object[] {target, scores, net.step()};
+        });
+        MultiLayerNetwork trained = (MultiLayerNetwork) out.get(0)[0];
+        assertNull(out.get(1)[0]);
+        assertNull(out.get(2)[0]);
+        assertEquals((long) epochs * data.size(), out.get(0)[2]);
+        double diff = trained.params().sub(expected.params()).amaxNumber().doubleValue();
+        double scale = expected.params().amaxNumber().doubleValue();
+        assertTrue(diff <= tol * (1 + scale), "parameters after private training differ by " + diff + " (largest "
+                + scale + "), seed " + seed);
+        // the loss was revealed to the data owner (party 1) only, and matches DL4J's score of the last batch
+        @SuppressWarnings("unchecked")
+        List<Double> atOwner = (List<Double>) out.get(1)[1];
+        @SuppressWarnings("unchecked")
+        List<Double> atOther = (List<Double>) out.get(0)[1];
+        assertEquals(epochs * data.size(), atOwner.size());
+        assertTrue(atOther.stream().allMatch(v -> Double.isNaN(v)), "loss shown to a non-owner");
+        MultiLayerNetwork beforeLast = trainPlain(plainConf, data, epochs - 1);
+        for (int i = 0; i < data.size() - 1; i++) {
+            beforeLast.fit(data.get(i));
+        }
+        double plainScore = beforeLast.score(data.get(data.size() - 1));
+        double secureScore = atOwner.get(atOwner.size() - 1);
+        assertEquals(plainScore, secureScore, 2e-2 * (1 + Math.abs(plainScore)), "revealed loss, seed " + seed);
+    }
+
+}
