@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -25,13 +24,15 @@ import org.fastcrypt4j.nn.conf.SecureDenseLayer;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
+import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.fastcrypt4j.nn.training.UpdateRule;
 
 /**
  * Converts between a configuration built with DL4J's ordinary layers and its secure counterpart.
@@ -39,13 +40,16 @@ import org.nd4j.linalg.learning.config.Sgd;
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
  * {@code ActivationLayer} and {@code OutputLayer} become their secure layers; a ReLU fused into a dense or
  * convolution layer becomes that (linear) layer followed by a {@link SecureActivationLayer}. Input preprocessors
- * (moved to the shifted indices), weight initialisation, bias initialisation, updater settings, layer names, the
- * seed and the network's other settings are kept. Anything that cannot run on shares is refused with ONE
- * {@link UnsupportedConfigurationException} listing every offending layer by index and name with the reason:
- * another layer type (batch normalization, LSTM, ...), an activation other than ReLU/identity (softmax only in the
- * output layer), a loss other than MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, an updater other
- * than SGD or Nesterovs (or any learning-rate or momentum schedule), regularization, dropout, weight noise,
- * constraints, gradient normalization, a data format other than NCHW, layer normalization.
+ * (moved to the shifted indices), weight initialisation, bias initialisation, updater settings (SGD or Nesterovs,
+ * with any learning-rate and momentum schedules), regularization (L1, L2, weight decay, for weights and biases),
+ * gradient normalization ({@code ClipElementWiseAbsoluteValue}), layer names, the seed and the network's other
+ * settings are kept ({@link org.fastcrypt4j.nn.training.SecureOptimizer} applies them as DL4J does). Anything that
+ * cannot run on shares is refused with ONE {@link UnsupportedConfigurationException} listing every problem, grouped
+ * by cause, each cause with the layers it concerns: another layer type (batch normalization, LSTM, ...), an
+ * activation other than ReLU/identity (softmax only in the output layer), a loss other than
+ * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, an updater other than SGD or Nesterovs, dropout,
+ * weight noise, constraints, gradient normalization other than element-wise clipping, a data format other than
+ * NCHW, layer normalization.
  *
  * <p>{@link #toPlain}: the plaintext twin of a secure configuration (each secure layer's {@link
  * SecureLayerConf#toPlain()}, same preprocessors and seed): DL4J's own weight initialisation of the twin gives
@@ -76,7 +80,7 @@ public final class SecureConversion {
      *                       ({@link #toPlain}) has the same order.
      */
     public static MultiLayerConfiguration toSecure(MultiLayerConfiguration plain, boolean poolBeforeRelu) {
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         List<NeuralNetConfiguration> confs = new ArrayList<>();
         Map<Integer, InputPreProcessor> pre = new HashMap<>();
         int n = plain.getConfs().size();
@@ -137,28 +141,32 @@ public final class SecureConversion {
 
     /** Checks that every layer of {@code secure} can run on shares; one error lists every problem. */
     public static void validate(MultiLayerConfiguration secure) {
-        List<String> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         int n = secure.getConfs().size();
         if (n == 0) {
-            problems.add("the configuration has no layers");
+            problems.add(new Problem("the configuration", "it has no layers"));
         }
         for (int i = 0; i < n; i++) {
             Layer l = secure.getConf(i).getLayer();
             if (!(l instanceof SecureLayerConf)) {
-                problems.add(where(i, l) + ": not a secure layer (convert the configuration with"
-                        + " SecureConversion.toSecure, or use the Secure* layers)");
+                problems.add(problem(i, l, "not a secure layer (convert the configuration with"
+                        + " SecureConversion.toSecure, or use the Secure* layers)"));
                 continue;
             }
             checkCommon(i, l, problems);
             boolean last = i == n - 1;
             if (last != (l instanceof SecureOutputLayer)) {
-                problems.add(where(i, l) + (last ? ": the last layer must be a SecureOutputLayer"
-                        : ": a SecureOutputLayer must be the last layer"));
+                problems.add(problem(i, l, last ? "the last layer must be a SecureOutputLayer"
+                        : "a SecureOutputLayer must be the last layer"));
             }
         }
         if (!problems.isEmpty()) {
             throw new UnsupportedConfigurationException("the configuration cannot run on shares", problems);
         }
+    }
+
+    static Problem problem(int i, Layer l, String cause) {
+        return new Problem(where(i, l), cause);
     }
 
     static String where(int i, Layer l) {
@@ -167,46 +175,44 @@ public final class SecureConversion {
     }
 
     /** Settings no secure layer supports, whatever its type. */
-    private static void checkCommon(int i, Layer l, List<String> problems) {
+    private static void checkCommon(int i, Layer l, List<Problem> problems) {
         if (l.getIDropout() != null) {
-            problems.add(where(i, l) + ": dropout not supported");
+            problems.add(problem(i, l, "dropout not supported"));
         }
         if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
-            problems.add(where(i, l) + ": parameter constraints not supported");
+            problems.add(problem(i, l, "parameter constraints not supported"));
         }
         if (l instanceof BaseLayer b) {
-            if ((b.getRegularization() != null && !b.getRegularization().isEmpty())
-                    || (b.getRegularizationBias() != null && !b.getRegularizationBias().isEmpty())) {
-                problems.add(where(i, l) + ": regularization (l1, l2, weight decay) not supported");
-            }
+            checkRegularization(i, l, "", b.getRegularization(), problems);
+            checkRegularization(i, l, "bias ", b.getRegularizationBias(), problems);
             if (b.getWeightNoise() != null) {
-                problems.add(where(i, l) + ": weight noise not supported");
+                problems.add(problem(i, l, "weight noise not supported"));
             }
-            if (b.getGradientNormalization() != null && b.getGradientNormalization() != GradientNormalization.None) {
-                problems.add(where(i, l) + ": gradient normalization " + b.getGradientNormalization() + " not supported");
+            String norm = UpdateRule.normalizationProblem(b.getGradientNormalization());
+            if (norm != null) {
+                problems.add(problem(i, l, norm));
             }
-            checkUpdater(i, l, "updater", b.getIUpdater(), problems);
+            checkUpdater(i, l, "", b.getIUpdater(), problems);
             if (b.getBiasUpdater() != null) {
-                checkUpdater(i, l, "bias updater", b.getBiasUpdater(), problems);
+                checkUpdater(i, l, "bias ", b.getBiasUpdater(), problems);
             }
         }
     }
 
-    private static void checkUpdater(int i, Layer l, String what, IUpdater u, List<String> problems) {
-        if (u == null) {
-            return;
+    private static void checkRegularization(int i, Layer l, String what, List<Regularization> rs,
+            List<Problem> problems) {
+        if (rs != null && !rs.isEmpty()) {
+            String p = UpdateRule.of(new Sgd()).withRegularization(rs).problem();
+            if (p != null) {
+                problems.add(problem(i, l, what + p));
+            }
         }
-        if (u instanceof Sgd sgd) {
-            if (sgd.getLearningRateSchedule() != null) {
-                problems.add(where(i, l) + ": " + what + " Sgd with a learning-rate schedule not supported");
-            }
-        } else if (u instanceof Nesterovs nes) {
-            if (nes.getLearningRateSchedule() != null || nes.getMomentumISchedule() != null) {
-                problems.add(where(i, l) + ": " + what + " Nesterovs with a schedule not supported");
-            }
-        } else {
-            problems.add(where(i, l) + ": " + what + " " + u.getClass().getSimpleName()
-                    + " not supported (Sgd or Nesterovs)");
+    }
+
+    private static void checkUpdater(int i, Layer l, String what, IUpdater u, List<Problem> problems) {
+        String p = u == null ? null : UpdateRule.updaterProblem(u);
+        if (p != null) {
+            problems.add(problem(i, l, what + p));
         }
     }
 
@@ -220,7 +226,7 @@ public final class SecureConversion {
     }
 
     /** The secure layer(s) for one plain layer, or nothing with the problems recorded. */
-    private static List<Layer> convert(int i, Layer l, boolean last, List<String> problems) {
+    private static List<Layer> convert(int i, Layer l, boolean last, List<Problem> problems) {
         List<Layer> out = new ArrayList<>();
         if (l instanceof SecureLayerConf) {
             out.add(l.clone());
@@ -230,7 +236,7 @@ public final class SecureConversion {
             DenseLayer d = (DenseLayer) l;
             boolean ok = linearActivation(i, l, d.getActivationFn(), problems);
             if (d.hasLayerNorm()) {
-                problems.add(where(i, l) + ": layer normalization not supported");
+                problems.add(problem(i, l, "layer normalization not supported"));
                 ok = false;
             }
             if (ok) {
@@ -244,11 +250,11 @@ public final class SecureConversion {
             ConvolutionLayer c = (ConvolutionLayer) l;
             boolean ok = linearActivation(i, l, c.getActivationFn(), problems);
             if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-                problems.add(where(i, l) + ": data format " + c.getCnn2dDataFormat() + " not supported (NCHW)");
+                problems.add(problem(i, l, "data format " + c.getCnn2dDataFormat() + " not supported (NCHW)"));
                 ok = false;
             }
             if (c.getConvolutionMode() == ConvolutionMode.Causal) {
-                problems.add(where(i, l) + ": convolution mode Causal not supported (Truncate, Same, Strict)");
+                problems.add(problem(i, l, "convolution mode Causal not supported (Truncate, Same, Strict)"));
                 ok = false;
             }
             if (ok) {
@@ -263,15 +269,15 @@ public final class SecureConversion {
             SubsamplingLayer s = (SubsamplingLayer) l;
             boolean ok = true;
             if (s.getPoolingType() != PoolingType.MAX && s.getPoolingType() != PoolingType.AVG) {
-                problems.add(where(i, l) + ": pooling " + s.getPoolingType() + " not supported (MAX or AVG)");
+                problems.add(problem(i, l, "pooling " + s.getPoolingType() + " not supported (MAX or AVG)"));
                 ok = false;
             }
             if (s.getCnn2dDataFormat() != null && s.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-                problems.add(where(i, l) + ": data format " + s.getCnn2dDataFormat() + " not supported (NCHW)");
+                problems.add(problem(i, l, "data format " + s.getCnn2dDataFormat() + " not supported (NCHW)"));
                 ok = false;
             }
             if (s.getConvolutionMode() == ConvolutionMode.Causal) {
-                problems.add(where(i, l) + ": convolution mode Causal not supported");
+                problems.add(problem(i, l, "convolution mode Causal not supported"));
                 ok = false;
             }
             if (ok) {
@@ -287,7 +293,7 @@ public final class SecureConversion {
         } else if (l.getClass() == ActivationLayer.class) {
             IActivation a = ((ActivationLayer) l).getActivationFn();
             if (!relu(a) && !identity(a)) {
-                problems.add(where(i, l) + ": activation " + a + " not supported (ReLU or identity)");
+                problems.add(problem(i, l, "activation " + a + " not supported (ReLU or identity)"));
             } else {
                 SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(a);
                 if (l.getLayerName() != null) {
@@ -299,7 +305,7 @@ public final class SecureConversion {
             OutputLayer o = (OutputLayer) l;
             String problem = SecureOutputLayer.problem(o.getActivationFn(), o.getLossFn());
             if (problem != null) {
-                problems.add(where(i, l) + ": " + problem);
+                problems.add(problem(i, l, problem));
             } else {
                 SecureOutputLayer.Builder b = new SecureOutputLayer.Builder(o.getLossFn()).nIn(o.getNIn())
                         .nOut(o.getNOut()).hasBias(o.hasBias()).activation(o.getActivationFn());
@@ -310,20 +316,20 @@ public final class SecureConversion {
             String name = l.getClass().getSimpleName();
             String why = name.contains("BatchNorm") ? "batch normalization not supported"
                     : "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG, Activation, Output)";
-            problems.add(where(i, l) + ": " + why);
+            problems.add(problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
-            problems.add(where(i, l) + (last ? ": the last layer must be an OutputLayer" : ": an OutputLayer must be the last layer"));
+            problems.add(problem(i, l, last ? "the last layer must be an OutputLayer" : "an OutputLayer must be the last layer"));
             out.clear();
         }
         return out;
     }
 
-    private static boolean linearActivation(int i, Layer l, IActivation a, List<String> problems) {
+    private static boolean linearActivation(int i, Layer l, IActivation a, List<Problem> problems) {
         if (relu(a) || identity(a)) {
             return true;
         }
-        problems.add(where(i, l) + ": activation " + a + " not supported (ReLU or identity)");
+        problems.add(problem(i, l, "activation " + a + " not supported (ReLU or identity)"));
         return false;
     }
 
@@ -346,8 +352,20 @@ public final class SecureConversion {
         if (from.getBiasUpdater() != null) {
             to.biasUpdater(from.getBiasUpdater().clone());
         }
+        to.regularization(copyOf(from.getRegularization()));
+        to.regularizationBias(copyOf(from.getRegularizationBias()));
+        to.gradientNormalization(from.getGradientNormalization());
+        to.gradientNormalizationThreshold(from.getGradientNormalizationThreshold());
         if (from.getLayerName() != null) {
             to.name(from.getLayerName());
         }
+    }
+
+    private static List<Regularization> copyOf(List<Regularization> rs) {
+        List<Regularization> out = new ArrayList<>();
+        if (rs != null) {
+            rs.forEach(r -> out.add(r.clone()));
+        }
+        return out;
     }
 }

@@ -238,7 +238,8 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
     /**
      * One training step on a shared batch: forward (keeping what the backward pass needs), the loss gradient on
      * shares, backward through every layer (the configuration's preprocessors included), and the update of every
-     * parameter with the configured SGD or Nesterovs updater (one truncation pass). Returns the mean loss, shared,
+     * parameter with the configured updater, regularization and clipping at the loop's iteration and epoch
+     * ({@link org.fastcrypt4j.nn.training.SecureOptimizer}). Returns the mean loss, shared,
      * when {@code withLoss}, else null. Nothing is opened.
      */
     @Override
@@ -257,7 +258,8 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
                 layers.size() > 1));
         stack.backwardBelowOutput(eps);
         timer.timed("update", "backward", () -> {
-            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(), n));
+            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(), n, loop.step(),
+                    loop.epoch()));
             return null;
         });
         return loss[0].loss();

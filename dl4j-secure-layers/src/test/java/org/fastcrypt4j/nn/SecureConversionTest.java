@@ -156,10 +156,15 @@ class SecureConversionTest {
                 () -> SecureConversion.toSecure(plain));
         String m = e.getMessage();
         for (String needle : new String[] {"layer 0 'tanh'", "activation tanh", "layer 1 'bn'", "batch normalization",
-            "layer 2 'drop'", "dropout", "regularization", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "Adam"}) {
+            "layer 2 'drop'", "dropout", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "Adam"}) {
             assertTrue(m.contains(needle), "missing '" + needle + "' in:\n" + m);
         }
         assertTrue(e.problems().size() >= 8, m);
+        // grouped by cause: the network-wide Adam updater is one line naming every layer with parameters
+        assertEquals(List.of("layer 0 'tanh' (DenseLayer)", "layer 1 'bn' (BatchNormalization)",
+                "layer 2 'drop' (DenseLayer)", "layer 3 'lstm' (LSTM)", "layer 4 'out' (OutputLayer)"),
+                e.causes().get("updater Adam not supported (Sgd or Nesterovs)"), m);
+        assertEquals(1, m.split("updater Adam", -1).length - 1, m);
     }
 
     @Test

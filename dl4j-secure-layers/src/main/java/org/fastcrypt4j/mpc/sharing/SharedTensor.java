@@ -167,6 +167,48 @@ public final class SharedTensor {
         return new SharedTensor(party, first.permute(axes), second.permute(axes));
     }
 
+    /**
+     * The values of {@code parts} (all of {@code party}) one after another in a flat sharing of their total length:
+     * for running one protocol pass over several tensors ({@link #splitFlat} takes them apart again). Local.
+     */
+    public static SharedTensor concatFlat(int party, java.util.List<SharedTensor> parts) {
+        long total = 0;
+        for (SharedTensor p : parts) {
+            if (p.party != party) {
+                throw new IllegalArgumentException("concatFlat: a share of party " + p.party + " among party " + party
+                        + "'s");
+            }
+            total += p.length();
+        }
+        int n = Math.toIntExact(total);
+        long[] a = new long[n];
+        long[] b = new long[n];
+        int off = 0;
+        for (SharedTensor p : parts) {
+            p.first.copyTo(a, off);
+            p.second.copyTo(b, off);
+            off += p.intLength();
+        }
+        return new SharedTensor(party, RingTensor.of(a, n), RingTensor.of(b, n));
+    }
+
+    /** The consecutive pieces of this flat sharing with the given shapes (their lengths must add up). Local. */
+    public SharedTensor[] splitFlat(java.util.List<long[]> shapes) {
+        long[] a = first.toLongArray();
+        long[] b = second.toLongArray();
+        SharedTensor[] out = new SharedTensor[shapes.size()];
+        int off = 0;
+        for (int i = 0; i < out.length; i++) {
+            long[] shape = shapes.get(i);
+            out[i] = new SharedTensor(party, RingTensor.copyOf(a, off, shape), RingTensor.copyOf(b, off, shape));
+            off += out[i].intLength();
+        }
+        if (off != a.length) {
+            throw new IllegalArgumentException("splitFlat: pieces of " + off + " values from a sharing of " + a.length);
+        }
+        return out;
+    }
+
     public SharedTensor dup() {
         return new SharedTensor(party, first.dup(), second.dup());
     }

@@ -12,6 +12,7 @@ import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureParamInitializer;
 import org.fastcrypt4j.nn.layers.SecureLayer;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * The secret-shared parameters of a network's layers under one naming, {@code <layer name>_<key>} ("0_W", "conv1_b"):
@@ -81,15 +82,20 @@ public final class ParameterSet {
         });
     }
 
-    /** An optimizer with every parameter registered with its layer's updater (the bias updater for biases). */
+    /**
+     * An optimizer with every parameter registered with its layer's update rule: the updater (the bias updater for
+     * biases), the regularization (the bias regularization for biases) and the layer's gradient normalization.
+     */
     public SecureOptimizer newOptimizer() {
         SecureOptimizer o = new SecureOptimizer();
         for (Member m : members) {
             BaseLayer l = (BaseLayer) m.conf();
             for (String key : m.shapes().keySet()) {
-                IUpdater u = key.equals(SecureParamInitializer.BIAS_KEY) && l.getBiasUpdater() != null
-                        ? l.getBiasUpdater() : l.getIUpdater();
-                o.register(m.name() + "_" + key, u);
+                boolean bias = key.equals(SecureParamInitializer.BIAS_KEY);
+                IUpdater u = bias && l.getBiasUpdater() != null ? l.getBiasUpdater() : l.getIUpdater();
+                List<Regularization> r = bias ? l.getRegularizationBias() : l.getRegularization();
+                o.register(m.name() + "_" + key, new UpdateRule(u, r, l.getGradientNormalization(),
+                        l.getGradientNormalizationThreshold()));
             }
         }
         return o;

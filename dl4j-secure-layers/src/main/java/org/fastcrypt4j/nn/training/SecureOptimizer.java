@@ -10,44 +10,51 @@ import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * DL4J's SGD and Nesterov-momentum updaters on shares, with the hyper-parameters of the configuration as public
- * fixed-point constants, for all parameters of a network together, in truncation passes of at most
- * {@link #MAX_PASS} values (2 rounds per pass; LeNet's parameters take one pass).
+ * DL4J's SGD and Nesterov-momentum updaters on shares, with regularization (L1, L2, weight decay) and element-wise
+ * gradient clipping, for all parameters of a network together. Hyper-parameters are public fixed-point constants,
+ * read from the configuration at each step (learning-rate and momentum schedules, coefficient schedules: public
+ * functions of the iteration and epoch, as DL4J evaluates them).
  *
- * <p>As DL4J does with {@code miniBatch(true)}, the gradient of the summed loss is divided by the batch size N
- * (folded into the learning rate). With g the gradient, lr' = lr / N and mu the momentum:
- * <ul>
- *   <li>SGD: {@code w <- w - lr' g}.</li>
- *   <li>Nesterovs (DL4J's {@code NesterovsUpdater}: {@code v <- mu v - lr' g}, {@code update = mu v_prev - (1 + mu) v},
- *       {@code w <- w - update}), expanded so that both new values come from v_prev and g in the same pass:
- *       {@code v <- mu v_prev - lr' g} and {@code w <- w + mu^2 v_prev - (1 + mu) lr' g}.</li>
- * </ul>
- * Each right-hand side is a local combination of shares with public constants encoded at {@value #CONSTANT_BITS}
- * fractional bits (a learning rate of 0.01 / 128 would keep only 82 levels at 20 bits), truncated by
- * {@value #CONSTANT_BITS} bits: the wrap-free truncation of all of them, 2 rounds per pass and 8 + 30/8 bytes per
- * value from P0, 30/8 from the others. Valid while |constant * value| &lt; 2^(62 - f - {@value #CONSTANT_BITS})
- * (4096 at f = 20). Nothing is opened.
+ * <p>DL4J's order ({@code BaseMultiLayerUpdater.update}, {@code UpdaterBlock.update}), with g the gradient of the
+ * loss summed over a batch of N, lr and mu the learning rate and momentum at this iteration and epoch:
+ * <ol>
+ *   <li>divide by the batch size: g / N (folded into the constants below);</li>
+ *   <li>gradient normalization {@code ClipElementWiseAbsoluteValue} with threshold t: clip(g / N, -t, t), computed as
+ *       {@code c = g - relu(g - Nt) + relu(-g - Nt)} (then divided by N with the rest);</li>
+ *   <li>before the updater, L1 and L2: {@code g' = c / N + l1 sign(w) + l2 w};</li>
+ *   <li>the updater: SGD {@code update = lr g'}; Nesterovs ({@code NesterovsUpdater}: v &lt;- mu v - lr g',
+ *       {@code update = mu v_prev - (1 + mu) v}), expanded so that both new values come from v_prev and g' in the same
+ *       pass: {@code v <- mu v_prev - lr g'} and {@code update = -mu^2 v_prev + (1 + mu) lr g'};</li>
+ *   <li>after the updater, weight decay: {@code update += wd w}, with wd = coeff (times lr when applyLR);</li>
+ *   <li>{@code w <- w - update}.</li>
+ * </ol>
+ * Each new value is a local linear combination of shares (w, v_prev, c, sign(w)) with public constants encoded at
+ * {@value #CONSTANT_BITS} fractional bits (a learning rate of 0.01 / 128 would keep only 82 levels at 20 bits),
+ * truncated by {@value #CONSTANT_BITS} bits in one pass: the wrap-free truncation, 2 rounds per pass and
+ * 8 + 30/8 bytes per value from P0, 30/8 from the others. Valid while |constant * value| &lt; 2^(62 - f -
+ * {@value #CONSTANT_BITS}) (4096 at f = 20).
+ *
+ * <p>Comparisons, only when a parameter clips or has L1 ({@link GradientComparisons}): one DReLU pass over the
+ * concatenation of {@code g - Nt}, {@code -g - Nt} (clipping parameters) and {@code w}, {@code -w} (L1 parameters:
+ * sign(w) = DReLU(w) - DReLU(-w), 0 at w = 0 as in DL4J), then one multiplication of the clipping part by its DReLU
+ * bits (no truncation: the bits are at scale 0). With the ABY3-style MSB: 10 + 1 rounds, about 39 / 31 / 31 bytes
+ * per compared value (2 compared values per clipped or L1 parameter, 8 more bytes per clipped value for the product).
+ * Nothing is opened.
  */
 public final class SecureOptimizer {
 
     /** Fractional bits of the public hyper-parameter constants. */
     public static final int CONSTANT_BITS = 30;
 
-    /** One parameter's updater settings and state. */
+    /** One parameter's update rule and state. */
     private static final class Slot {
-        final double learningRate;
-        final double momentum;
-        final boolean nesterovs;
+        final UpdateRule rule;
         SharedTensor velocity;
 
-        Slot(double learningRate, double momentum, boolean nesterovs) {
-            this.learningRate = learningRate;
-            this.momentum = momentum;
-            this.nesterovs = nesterovs;
+        Slot(UpdateRule rule) {
+            this.rule = rule;
         }
     }
 
@@ -66,19 +73,22 @@ public final class SecureOptimizer {
         this.maxPass = maxPass;
     }
 
-    /**
-     * Registers parameter {@code key} with DL4J updater {@code updater} (Sgd or Nesterovs without schedules; the
-     * converter has refused the others).
-     */
+    /** Registers parameter {@code key} with DL4J updater {@code updater} alone (no regularization or clipping). */
     public void register(String key, IUpdater updater) {
-        if (updater instanceof Sgd sgd) {
-            slots.put(key, new Slot(sgd.getLearningRate(), 0, false));
-        } else if (updater instanceof Nesterovs n) {
-            slots.put(key, new Slot(n.getLearningRate(), n.getMomentum(), true));
-        } else {
-            throw new IllegalArgumentException("parameter " + key + ": updater " + updater
-                    + " not supported on shares (Sgd or Nesterovs)");
+        register(key, UpdateRule.of(updater));
+    }
+
+    /**
+     * Registers parameter {@code key} with its update rule.
+     *
+     * @throws IllegalArgumentException naming the parameter when the rule cannot run on shares
+     */
+    public void register(String key, UpdateRule rule) {
+        String problem = rule.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException("parameter " + key + ": " + problem);
         }
+        slots.put(key, new Slot(rule));
     }
 
     /** The momentum state (for checkpoints): parameter key to its velocity share, or absent before the first step. */
@@ -103,46 +113,78 @@ public final class SecureOptimizer {
         });
     }
 
-    /**
-     * One update of every registered parameter: {@code params} and {@code grads} by key (the same keys as
-     * registered), gradients of the loss summed over a batch of {@code batchSize}. Returns the new parameters.
-     */
+    /** As {@link #step(Session, Map, Map, int, long, int)} at iteration 0 of epoch 0 (no schedules in effect). */
     public Map<String, SharedTensor> step(Session s, Map<String, SharedTensor> params, Map<String, SharedTensor> grads,
             int batchSize) {
+        return step(s, params, grads, batchSize, 0, 0);
+    }
+
+    /**
+     * One update of every registered parameter: {@code params} and {@code grads} by key (the same keys as
+     * registered), gradients of the loss summed over a batch of {@code batchSize}, at DL4J's {@code iteration}
+     * (updates done before this one) and {@code epoch}. Returns the new parameters.
+     */
+    public Map<String, SharedTensor> step(Session s, Map<String, SharedTensor> params, Map<String, SharedTensor> grads,
+            int batchSize, long iteration, int epoch) {
         int f = s.fractionalBits();
+        if (f + CONSTANT_BITS > 62) {
+            throw new IllegalStateException("f = " + f + " leaves no room for " + CONSTANT_BITS + "-bit constants");
+        }
+        for (String key : slots.keySet()) {
+            if (grads.get(key) == null || params.get(key) == null) {
+                throw new IllegalStateException("party " + s.party() + ": no parameter or gradient for " + key);
+            }
+        }
+        GradientComparisons cmp = GradientComparisons.run(s, slots.keySet(), k -> slots.get(k).rule, params, grads,
+                batchSize, iteration, epoch);
         List<SharedTensor> combos = new ArrayList<>();
-        List<String> order = new ArrayList<>();
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
             String key = e.getKey();
             Slot slot = e.getValue();
-            SharedTensor g = grads.get(key);
+            UpdateRule rule = slot.rule;
+            SharedTensor g = cmp.clipped(key, grads.get(key));
             SharedTensor w = params.get(key);
-            if (g == null || w == null) {
-                throw new IllegalStateException("party " + s.party() + ": no parameter or gradient for " + key);
-            }
-            double lr = slot.learningRate / batchSize;
-            if (!slot.nesterovs) {
-                combos.add(g.mul(-constant(lr)));
+            double lr = rule.learningRate(iteration, epoch);
+            double l1 = rule.l1(iteration, epoch);
+            double l2 = rule.l2(iteration, epoch);
+            double wd = rule.weightDecay(iteration, epoch, lr);
+            SharedTensor signAtF = l1 == 0 ? null : cmp.sign(key).mul(1L << f);
+            // lr * g' = (lr / N) g + lr l2 w + lr l1 sign(w), at scale f + CONSTANT_BITS
+            SharedTensor lrG = scaled(g, w, signAtF, lr, l1, l2, batchSize, 1);
+            SharedTensor decay = wd == 0 ? null : w.mul(constant(wd));
+            if (!rule.nesterovs()) {
+                SharedTensor delta = lrG.neg();
+                combos.add(decay == null ? delta : delta.sub(decay));
             } else {
+                double mu = rule.momentum(iteration, epoch);
                 SharedTensor v = slot.velocity == null ? SharedTensor.zeros(s.party(), w.shape()) : slot.velocity;
-                double mu = slot.momentum;
-                combos.add(v.mul(constant(mu)).sub(g.mul(constant(lr))));
-                combos.add(v.mul(constant(mu * mu)).sub(g.mul(constant((1 + mu) * lr))));
+                combos.add(v.mul(constant(mu)).sub(lrG));
+                // the step, - update = mu^2 v_prev - (1 + mu) lr g' (- wd w); (1 + mu) lr g' from the same constants
+                SharedTensor step = v.mul(constant(mu * mu)).sub(scaled(g, w, signAtF, lr, l1, l2, batchSize, 1 + mu));
+                combos.add(decay == null ? step : step.sub(decay));
             }
-            order.add(key);
         }
         SharedTensor[] t = truncateAll(s, combos, maxPass);
         Map<String, SharedTensor> out = new LinkedHashMap<>();
         int k = 0;
-        for (String key : order) {
-            Slot slot = slots.get(key);
-            if (slot.nesterovs) {
-                slot.velocity = t[k++];
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            if (e.getValue().rule.nesterovs()) {
+                e.getValue().velocity = t[k++];
             }
-            out.put(key, params.get(key).add(t[k++]));
+            out.put(e.getKey(), params.get(e.getKey()).add(t[k++]));
         }
-        if (f + CONSTANT_BITS > 62) {
-            throw new IllegalStateException("f = " + f + " leaves no room for " + CONSTANT_BITS + "-bit constants");
+        return out;
+    }
+
+    /** {@code factor * lr * g'} at scale f + CONSTANT_BITS, each constant rounded once. */
+    private static SharedTensor scaled(SharedTensor g, SharedTensor w, SharedTensor signAtF, double lr, double l1,
+            double l2, int batchSize, double factor) {
+        SharedTensor out = g.mul(constant(factor * lr / batchSize));
+        if (l2 != 0) {
+            out = out.add(w.mul(constant(factor * lr * l2)));
+        }
+        if (l1 != 0) {
+            out = out.add(signAtF.mul(constant(factor * lr * l1)));
         }
         return out;
     }

@@ -65,9 +65,14 @@ public final class TrainingLoop {
         listeners.addAll(Arrays.asList(ls));
     }
 
-    /** Global steps done so far (restored from a checkpoint on resume). */
+    /** Global steps done so far (restored from a checkpoint on resume): DL4J's iteration count. */
     public long step() {
         return step;
+    }
+
+    /** The current epoch (0 first; restored from a checkpoint on resume): DL4J's epoch count. */
+    public int epoch() {
+        return epoch;
     }
 
     /**

@@ -1,0 +1,123 @@
+package org.fastcrypt4j.nn.training;
+
+import java.util.List;
+
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L1Regularization;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/**
+ * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
+ * learning-rate and momentum schedules), the regularization of that parameter (L1, L2, weight decay, each with
+ * its coefficient schedule; the layer's bias regularization for biases) and the layer's gradient normalization.
+ * Every hyper-parameter is public (a function of the iteration and epoch only), as in DL4J.
+ *
+ * @param updater        Sgd or Nesterovs
+ * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
+ * @param normalization  None or ClipElementWiseAbsoluteValue
+ * @param threshold      the clipping threshold of {@code ClipElementWiseAbsoluteValue}
+ */
+public record UpdateRule(IUpdater updater, List<Regularization> regularization, GradientNormalization normalization,
+        double threshold) {
+
+    public UpdateRule {
+        regularization = regularization == null ? List.of() : List.copyOf(regularization);
+        normalization = normalization == null ? GradientNormalization.None : normalization;
+    }
+
+    /** The updater alone: no regularization, no gradient normalization. */
+    public static UpdateRule of(IUpdater updater) {
+        return new UpdateRule(updater, List.of(), GradientNormalization.None, 0);
+    }
+
+    /** This rule with {@code r} as its regularization. */
+    public UpdateRule withRegularization(List<Regularization> r) {
+        return new UpdateRule(updater, r, normalization, threshold);
+    }
+
+    /** The reason this rule cannot run on shares, or null when it can (the converter's and the optimizer's check). */
+    public String problem() {
+        String u = updaterProblem(updater);
+        if (u != null) {
+            return u;
+        }
+        for (Regularization r : regularization) {
+            if (!(r instanceof L1Regularization || r instanceof L2Regularization || r instanceof WeightDecay)) {
+                return "regularization " + r.getClass().getSimpleName() + " not supported (L1, L2, weight decay)";
+            }
+        }
+        return normalizationProblem(normalization);
+    }
+
+    /** Why {@code u} cannot run on shares, or null. */
+    public static String updaterProblem(IUpdater u) {
+        if (u instanceof Sgd || u instanceof Nesterovs) {
+            return null;
+        }
+        return "updater " + (u == null ? "none" : u.getClass().getSimpleName()) + " not supported (Sgd or Nesterovs)";
+    }
+
+    /** Why {@code g} cannot run on shares, or null. */
+    public static String normalizationProblem(GradientNormalization g) {
+        if (g == null || g == GradientNormalization.None || g == GradientNormalization.ClipElementWiseAbsoluteValue) {
+            return null;
+        }
+        return "gradient normalization " + g + " not supported (ClipElementWiseAbsoluteValue)";
+    }
+
+    boolean clips() {
+        return normalization == GradientNormalization.ClipElementWiseAbsoluteValue;
+    }
+
+    boolean nesterovs() {
+        return updater instanceof Nesterovs;
+    }
+
+    /** The learning rate at this iteration and epoch (the updater's schedule, if any). */
+    double learningRate(long iteration, int epoch) {
+        return updater.getLearningRate((int) iteration, epoch);
+    }
+
+    /** The Nesterovs momentum at this iteration and epoch (its schedule, if any); 0 for SGD. */
+    double momentum(long iteration, int epoch) {
+        return updater instanceof Nesterovs n ? n.currentMomentum((int) iteration, epoch) : 0;
+    }
+
+    /** The sum of the L1 coefficients at this iteration and epoch. */
+    double l1(long iteration, int epoch) {
+        double c = 0;
+        for (Regularization r : regularization) {
+            if (r instanceof L1Regularization l1) {
+                c += l1.getL1().valueAt((int) iteration, epoch);
+            }
+        }
+        return c;
+    }
+
+    /** The sum of the L2 coefficients at this iteration and epoch. */
+    double l2(long iteration, int epoch) {
+        double c = 0;
+        for (Regularization r : regularization) {
+            if (r instanceof L2Regularization l2) {
+                c += l2.getL2().valueAt((int) iteration, epoch);
+            }
+        }
+        return c;
+    }
+
+    /** The weight-decay factor applied after the updater: sum of coeff (times the learning rate where applyLR). */
+    double weightDecay(long iteration, int epoch, double lr) {
+        double c = 0;
+        for (Regularization r : regularization) {
+            if (r instanceof WeightDecay wd) {
+                c += wd.getCoeff().valueAt((int) iteration, epoch) * (wd.isApplyLR() ? lr : 1);
+            }
+        }
+        return c;
+    }
+}

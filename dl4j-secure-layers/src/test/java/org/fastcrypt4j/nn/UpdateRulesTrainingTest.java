@@ -1,0 +1,129 @@
+package org.fastcrypt4j.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.fastcrypt4j.nn.training.UpdateRule;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.linalg.schedule.StepSchedule;
+
+/**
+ * Private training with DL4J's regularization (L1, L2, weight decay with and without the learning rate, bias
+ * regularization), learning-rate and momentum schedules (by iteration and by epoch) and element-wise gradient clipping,
+ * each against DL4J's own training of the same configuration from the same weights on the same batches
+ * ({@link TwinTraining}). The networks end in MSE outputs, exact on shares but for the fixed-point encoding (a softmax
+ * output's approximated exp and reciprocal add errors of about 1e-3 per step that momentum amplifies over a few
+ * steps), so a tight tolerance holds: parameters after training within 1e-4 * (1 + largest parameter) of DL4J's
+ * (measured: 3e-6 to 1.1e-5).
+ * Coefficients are large enough that a missing or misplaced term moves the parameters by far more than that.
+ */
+class UpdateRulesTrainingTest {
+    private static final double TOL = 1e-4;
+
+    private final long seed = System.nanoTime();
+
+    private static NeuralNetConfiguration.Builder base() {
+        return new NeuralNetConfiguration.Builder().seed(4).weightInit(WeightInit.XAVIER);
+    }
+
+    private static MultiLayerConfiguration mlp(NeuralNetConfiguration.Builder b) {
+        return b.list()
+                .layer(new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(16).nOut(4)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+    }
+
+    private List<DataSet> data() {
+        return SecureTrainingTest.batches(new SplittableRandom(seed), 4, 16, 12, 4);
+    }
+
+    @Test
+    void l2AndL1RegularizationFollowDl4j() {
+        TwinTraining.assertTracks(mlp(base().updater(new Sgd(0.2)).l2(0.05)), data(), 2, TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new Nesterovs(0.1, 0.9)).l2(0.02).l1(0.01)), data(), 2, TOL, seed);
+        // bias regularization, and L2 on one layer only
+        MultiLayerConfiguration perLayer = base().updater(new Sgd(0.2)).list()
+                .layer(new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.RELU).l2(0.1).l2Bias(0.2)
+                        .l1Bias(0.01).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(16).nOut(4)
+                        .activation(Activation.IDENTITY).build())
+                .build();
+        TwinTraining.assertTracks(perLayer, data(), 2, TOL, seed);
+    }
+
+    @Test
+    void weightDecayFollowsDl4jWithAndWithoutTheLearningRate() {
+        TwinTraining.assertTracks(mlp(base().updater(new Sgd(0.2)).weightDecay(0.05, true)), data(), 2, TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new Nesterovs(0.1, 0.8)).weightDecay(0.01, false)), data(), 2,
+                TOL, seed);
+    }
+
+    @Test
+    void learningRateAndMomentumSchedulesFollowDl4j() {
+        MapSchedule byIteration = new MapSchedule.Builder(ScheduleType.ITERATION).add(0, 0.2).add(3, 0.05).add(6, 0.01)
+                .build();
+        TwinTraining.assertTracks(mlp(base().updater(new Sgd(byIteration))), data(), 2, TOL, seed);
+        Nesterovs scheduled = new Nesterovs(new StepSchedule(ScheduleType.EPOCH, 0.1, 0.5, 1),
+                new ExponentialSchedule(ScheduleType.ITERATION, 0.9, 0.9));
+        TwinTraining.assertTracks(mlp(base().updater(scheduled)), data(), 3, TOL, seed);
+    }
+
+    @Test
+    void elementWiseGradientClippingFollowsDl4j() {
+        // thresholds well below the gradients' magnitudes, so most elements are clipped
+        TwinTraining.assertTracks(mlp(base().updater(new Sgd(0.5))
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(0.01)), data(), 2, TOL, seed);
+        MultiLayerConfiguration cnn = base().updater(new Nesterovs(0.05, 0.9)).l2(0.01)
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(0.05).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(4).activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(8, 8, 1)).build();
+        TwinTraining.assertTracks(cnn, SecureTrainingTest.batches(new SplittableRandom(seed), 3, 8, 64, 4), 1, TOL,
+                seed);
+    }
+
+    @Test
+    void updateRulesRefuseWhatTheyCannotRun() {
+        assertNull(UpdateRule.of(new Sgd(0.1)).problem());
+        assertTrue(UpdateRule.of(new Adam(1e-3)).problem().contains("Adam"));
+        assertTrue(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer).contains("ClipL2PerLayer"));
+        UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
+                () -> SecureConversion.toSecure(mlp(base().updater(new Adam(1e-3))
+                        .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer))));
+        // grouped by cause: each cause once, naming both layers
+        Map<String, List<String>> causes = e.causes();
+        assertEquals(2, causes.size(), e.getMessage());
+        causes.values().forEach(where -> assertEquals(2, where.size(), e.getMessage()));
+        assertEquals(1, e.getMessage().split("updater Adam", -1).length - 1, e.getMessage());
+    }
+}
