@@ -25,6 +25,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
@@ -44,6 +45,12 @@ import org.nd4j.linalg.schedule.StepSchedule;
  */
 class UpdateRulesTrainingTest {
     private static final double TOL = 1e-4;
+
+    /**
+     * Adam: its steps are normalised (about lr each), and a parameter whose gradients stay under 2.4e-4 moves less
+     * than in DL4J (the inverse square root's floor); 1e-3 * (1 + largest parameter).
+     */
+    private static final double ADAM_TOL = 1e-3;
 
     private final long seed = System.nanoTime();
 
@@ -113,17 +120,29 @@ class UpdateRulesTrainingTest {
     }
 
     @Test
+    void adamFollowsDl4j() {
+        TwinTraining.assertTracks(mlp(base().updater(new Adam(0.01))), data(), 2, ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new Adam(0.02, 0.8, 0.99, 1e-8)).l2(0.01).weightDecay(0.01)),
+                data(), 2, ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new Adam(new StepSchedule(ScheduleType.ITERATION, 0.02, 0.5, 3)))
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(0.05)), data(), 2, ADAM_TOL, seed);
+    }
+
+    @Test
     void updateRulesRefuseWhatTheyCannotRun() {
         assertNull(UpdateRule.of(new Sgd(0.1)).problem());
-        assertTrue(UpdateRule.of(new Adam(1e-3)).problem().contains("Adam"));
+        assertNull(UpdateRule.of(new Adam(1e-3)).problem());
+        assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem().contains("epsilon"));
+        assertTrue(UpdateRule.of(new RmsProp(1e-3)).problem().contains("RmsProp"));
         assertTrue(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer).contains("ClipL2PerLayer"));
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
-                () -> SecureConversion.toSecure(mlp(base().updater(new Adam(1e-3))
+                () -> SecureConversion.toSecure(mlp(base().updater(new RmsProp(1e-3))
                         .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer))));
         // grouped by cause: each cause once, naming both layers
         Map<String, List<String>> causes = e.causes();
         assertEquals(2, causes.size(), e.getMessage());
         causes.values().forEach(where -> assertEquals(2, where.size(), e.getMessage()));
-        assertEquals(1, e.getMessage().split("updater Adam", -1).length - 1, e.getMessage());
+        assertEquals(1, e.getMessage().split("updater RmsProp", -1).length - 1, e.getMessage());
     }
 }

@@ -48,10 +48,15 @@ public final class SecureOptimizer {
     /** Fractional bits of the public hyper-parameter constants. */
     public static final int CONSTANT_BITS = 30;
 
+    /** State keys of Adam's moments: the parameter's key with these suffixes. */
+    private static final String ADAM_M = "#adam-m";
+    private static final String ADAM_V = "#adam-v";
+
     /** One parameter's update rule and state. */
     private static final class Slot {
         final UpdateRule rule;
         SharedTensor velocity;
+        final AdamSteps.State adam = new AdamSteps.State();
 
         Slot(UpdateRule rule) {
             this.rule = rule;
@@ -98,6 +103,10 @@ public final class SecureOptimizer {
             if (v.velocity != null) {
                 out.put(k, v.velocity);
             }
+            if (v.adam.m != null) {
+                out.put(k + ADAM_M, v.adam.m);
+                out.put(k + ADAM_V, v.adam.v);
+            }
         });
         return out;
     }
@@ -105,11 +114,18 @@ public final class SecureOptimizer {
     /** Restores the momentum state saved by {@link #state()}. */
     public void restoreState(Map<String, SharedTensor> state) {
         state.forEach((k, v) -> {
-            Slot slot = slots.get(k);
+            String key = k.endsWith(ADAM_M) || k.endsWith(ADAM_V) ? k.substring(0, k.length() - ADAM_M.length()) : k;
+            Slot slot = slots.get(key);
             if (slot == null) {
                 throw new IllegalArgumentException("optimizer state for unknown parameter " + k);
             }
-            slot.velocity = v;
+            if (k.endsWith(ADAM_M)) {
+                slot.adam.m = v;
+            } else if (k.endsWith(ADAM_V)) {
+                slot.adam.v = v;
+            } else {
+                slot.velocity = v;
+            }
         });
     }
 
@@ -137,6 +153,7 @@ public final class SecureOptimizer {
         }
         GradientComparisons cmp = GradientComparisons.run(s, slots.keySet(), k -> slots.get(k).rule, params, grads,
                 batchSize, iteration, epoch);
+        Map<String, SharedTensor> adamSteps = adamSteps(s, cmp, params, grads, batchSize, iteration, epoch);
         List<SharedTensor> combos = new ArrayList<>();
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
             String key = e.getKey();
@@ -152,7 +169,11 @@ public final class SecureOptimizer {
             // lr * g' = (lr / N) g + lr l2 w + lr l1 sign(w), at scale f + CONSTANT_BITS
             SharedTensor lrG = scaled(g, w, signAtF, lr, l1, l2, batchSize, 1);
             SharedTensor decay = wd == 0 ? null : w.mul(constant(wd));
-            if (!rule.nesterovs()) {
+            if (rule.adam() != null) {
+                // - alpha_t u, u = m / sqrt(v) at scale f
+                SharedTensor delta = adamSteps.get(key).mul(-constant(AdamSteps.alpha(rule.adam(), lr, iteration)));
+                combos.add(decay == null ? delta : delta.sub(decay));
+            } else if (!rule.nesterovs()) {
                 SharedTensor delta = lrG.neg();
                 combos.add(decay == null ? delta : delta.sub(decay));
             } else {
@@ -164,7 +185,7 @@ public final class SecureOptimizer {
                 combos.add(decay == null ? step : step.sub(decay));
             }
         }
-        SharedTensor[] t = truncateAll(s, combos, maxPass);
+        SharedTensor[] t = truncateAll(s, combos, CONSTANT_BITS, maxPass);
         Map<String, SharedTensor> out = new LinkedHashMap<>();
         int k = 0;
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
@@ -174,6 +195,32 @@ public final class SecureOptimizer {
             out.put(e.getKey(), params.get(e.getKey()).add(t[k++]));
         }
         return out;
+    }
+
+    /** Adam's normalised steps of the parameters that use it (none: empty, no messages). */
+    private Map<String, SharedTensor> adamSteps(Session s, GradientComparisons cmp, Map<String, SharedTensor> params,
+            Map<String, SharedTensor> grads, int batchSize, long iteration, int epoch) {
+        Map<String, SharedTensor> gPrime = new LinkedHashMap<>();
+        Map<String, org.nd4j.linalg.learning.config.Adam> configs = new LinkedHashMap<>();
+        Map<String, AdamSteps.State> states = new LinkedHashMap<>();
+        int f = s.fractionalBits();
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            UpdateRule rule = e.getValue().rule;
+            if (rule.adam() == null) {
+                continue;
+            }
+            String key = e.getKey();
+            double l1 = rule.l1(iteration, epoch);
+            SharedTensor signAtF = l1 == 0 ? null : cmp.sign(key).mul(1L << f);
+            gPrime.put(key, scaled(cmp.clipped(key, grads.get(key)), params.get(key), signAtF, 1, l1,
+                    rule.l2(iteration, epoch), batchSize, 1));
+            configs.put(key, rule.adam());
+            states.put(key, e.getValue().adam);
+        }
+        if (gPrime.isEmpty()) {
+            return Map.of();
+        }
+        return AdamSteps.steps(s, gPrime, configs, states);
     }
 
     /** {@code factor * lr * g'} at scale f + CONSTANT_BITS, each constant rounded once. */
@@ -202,10 +249,15 @@ public final class SecureOptimizer {
     static final int MAX_PASS = 1 << 21;
 
     /**
-     * Truncates every tensor by {@link #CONSTANT_BITS}, in passes of at most {@code maxPass} values: 2 rounds
-     * per pass.
+     * Truncates every tensor by {@code shift} bits, in passes of at most {@link #MAX_PASS} values: 2 rounds per
+     * pass.
      */
-    private static SharedTensor[] truncateAll(Session s, List<SharedTensor> xs, int maxPass) {
+    static SharedTensor[] truncateAll(Session s, List<SharedTensor> xs, int shift) {
+        return truncateAll(s, xs, shift, MAX_PASS);
+    }
+
+    /** As {@link #truncateAll(Session, List, int)} in passes of at most {@code maxPass} values. */
+    private static SharedTensor[] truncateAll(Session s, List<SharedTensor> xs, int shift, int maxPass) {
         SharedTensor[] out = new SharedTensor[xs.size()];
         int first = 0;
         while (first < xs.size()) {
@@ -217,9 +269,9 @@ public final class SecureOptimizer {
                 last++;
             }
             if (last == first + 1 && total > maxPass) {
-                out[first] = truncateLarge(s, xs.get(first), maxPass);
+                out[first] = truncateLarge(s, xs.get(first), shift, maxPass);
             } else {
-                truncatePass(s, xs, first, last, Math.toIntExact(total), out);
+                truncatePass(s, xs, first, last, Math.toIntExact(total), shift, out);
             }
             first = last;
         }
@@ -227,7 +279,8 @@ public final class SecureOptimizer {
     }
 
     /** Tensors {@code [from, to)} of {@code xs} (of {@code total} values in all) in one truncation. */
-    private static void truncatePass(Session s, List<SharedTensor> xs, int from, int to, int total, SharedTensor[] out) {
+    private static void truncatePass(Session s, List<SharedTensor> xs, int from, int to, int total, int shift,
+            SharedTensor[] out) {
         long[] a = new long[total];
         long[] b = new long[total];
         int off = 0;
@@ -238,7 +291,7 @@ public final class SecureOptimizer {
             off += x.intLength();
         }
         SharedTensor tr = Truncation.truncate(s, new SharedTensor(s.party(), RingTensor.of(a, total),
-                RingTensor.of(b, total)), CONSTANT_BITS);
+                RingTensor.of(b, total)), shift);
         long[] ta = tr.first().toLongArray();
         long[] tb = tr.second().toLongArray();
         off = 0;
@@ -250,7 +303,7 @@ public final class SecureOptimizer {
     }
 
     /** One tensor of more than {@code maxPass} values, truncated in passes over consecutive slices. */
-    private static SharedTensor truncateLarge(Session s, SharedTensor x, int maxPass) {
+    private static SharedTensor truncateLarge(Session s, SharedTensor x, int shift, int maxPass) {
         int n = x.intLength();
         long[] a = x.first().toLongArray();
         long[] b = x.second().toLongArray();
@@ -259,7 +312,7 @@ public final class SecureOptimizer {
         for (int off = 0; off < n; off += maxPass) {
             int len = Math.min(maxPass, n - off);
             SharedTensor slice = new SharedTensor(s.party(), RingTensor.copyOf(a, off, len), RingTensor.copyOf(b, off, len));
-            SharedTensor tr = Truncation.truncate(s, slice, CONSTANT_BITS);
+            SharedTensor tr = Truncation.truncate(s, slice, shift);
             tr.first().copyTo(ta, off);
             tr.second().copyTo(tb, off);
         }

@@ -3,6 +3,7 @@ package org.fastcrypt4j.nn.training;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -13,11 +14,11 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /**
  * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
- * learning-rate and momentum schedules), the regularization of that parameter (L1, L2, weight decay, each with
+ * learning-rate and momentum schedules, or Adam), the regularization of that parameter (L1, L2, weight decay, each with
  * its coefficient schedule; the layer's bias regularization for biases) and the layer's gradient normalization.
  * Every hyper-parameter is public (a function of the iteration and epoch only), as in DL4J.
  *
- * @param updater        Sgd or Nesterovs
+ * @param updater        Sgd, Nesterovs or Adam
  * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
  * @param normalization  None or ClipElementWiseAbsoluteValue
  * @param threshold      the clipping threshold of {@code ClipElementWiseAbsoluteValue}
@@ -59,7 +60,11 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
         if (u instanceof Sgd || u instanceof Nesterovs) {
             return null;
         }
-        return "updater " + (u == null ? "none" : u.getClass().getSimpleName()) + " not supported (Sgd or Nesterovs)";
+        if (u instanceof Adam adam) {
+            return AdamSteps.problem(adam);
+        }
+        return "updater " + (u == null ? "none" : u.getClass().getSimpleName())
+                + " not supported (Sgd, Nesterovs or Adam)";
     }
 
     /** Why {@code g} cannot run on shares, or null. */
@@ -72,6 +77,11 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
 
     boolean clips() {
         return normalization == GradientNormalization.ClipElementWiseAbsoluteValue;
+    }
+
+    /** The Adam configuration, or null for another updater. */
+    Adam adam() {
+        return updater instanceof Adam a ? a : null;
     }
 
     boolean nesterovs() {

@@ -19,6 +19,7 @@ import org.fastcrypt4j.transport.aeron.AeronTransport;
 import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.Transport;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
 
@@ -98,6 +99,64 @@ class SecureOptimizerPassesTest {
                 assertEquals(want[k][i], got.get(0)[k][i], 4.0 / (1L << F),
                         "seed " + seed + ": parameter " + k + " element " + i);
             }
+        }
+    }
+
+    /**
+     * Adam's update rule on shares against its formula (DL4J's AdamUpdater): three steps on gradients whose means
+     * range from 5e-3 to 15 in magnitude, and exact zeros; within 2e-3 * lr per step of the formula.
+     */
+    @Test
+    void adamStepsFollowTheFormula() {
+        long seed = new SecureRandom().nextLong();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = 400;
+        int batch = 8;
+        double lr = 0.01, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        double[] w = values(rnd, n, 2);
+        double[][] g = new double[3][n];
+        for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < n; i++) {
+                // per-example means from 1e-2 to 10 in magnitude, and exact zeros (smaller ones: the doc's precision)
+                double mag = i % 50 == 0 ? 0 : Math.pow(10, -2 + 3 * (i % 7) / 6.0) * batch;
+                g[step][i] = (rnd.nextBoolean() ? 1 : -1) * (0.5 + rnd.nextDouble()) * mag;
+            }
+        }
+        double[] want = w.clone();
+        double[] m = new double[n];
+        double[] v = new double[n];
+        for (int step = 0; step < 3; step++) {
+            double t = step + 1;
+            double alpha = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+            for (int i = 0; i < n; i++) {
+                double gi = g[step][i] / batch;
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                want[i] -= alpha * m[i] / (Math.sqrt(v[i]) + eps);
+            }
+        }
+        List<double[]> got;
+        try (LocalParties net = LocalParties.ipc(new AeronContext())) {
+            got = PartyThreads.run(MpcSettings.defaults(), new Transport[] {net.party(0), net.party(1), net.party(2)},
+                    s -> {
+                        SecureOptimizer opt = new SecureOptimizer();
+                        opt.register("w", new Adam(lr, b1, b2, eps));
+                        Map<String, SharedTensor> params = new LinkedHashMap<>();
+                        params.put("w", share(s, w));
+                        for (int step = 0; step < 3; step++) {
+                            params = opt.step(s, params, Map.of("w", share(s, g[step])), batch, step, 0);
+                        }
+                        long[] r = Sharing.revealToAll(s, params.get("w")).toLongArray();
+                        double[] out = new double[n];
+                        for (int i = 0; i < n; i++) {
+                            out[i] = r[i] / (double) (1L << F);
+                        }
+                        return out;
+                    });
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(want[i], got.get(0)[i], 3 * 2e-3 * lr + 4.0 / (1L << F), "seed " + seed + ": element " + i
+                    + " (gradient " + g[0][i] / batch + ")");
         }
     }
 
