@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
 import org.fastcrypt4j.nn.conf.SecureDenseLayer;
@@ -25,10 +26,7 @@ import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.Regularization;
@@ -38,15 +36,18 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * Converts between a configuration built with DL4J's ordinary layers and its secure counterpart.
  *
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
- * {@code ActivationLayer} and {@code OutputLayer} become their secure layers; a ReLU fused into a dense or
- * convolution layer becomes that (linear) layer followed by a {@link SecureActivationLayer}. Input preprocessors
+ * {@code ActivationLayer} and {@code OutputLayer} become their secure layers; an activation fused into a dense or
+ * convolution layer (ReLU, leaky ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left
+ * without one is sigmoid) becomes that (linear) layer followed by a {@link SecureActivationLayer} named
+ * {@code "<name>/<activation>"}, e.g. {@code "fc1/relu"}. Input preprocessors
  * (moved to the shifted indices), weight initialisation, bias initialisation, updater settings (SGD or Nesterovs,
  * with any learning-rate and momentum schedules), regularization (L1, L2, weight decay, for weights and biases),
  * gradient normalization ({@code ClipElementWiseAbsoluteValue}), layer names, the seed and the network's other
  * settings are kept ({@link org.fastcrypt4j.nn.training.SecureOptimizer} applies them as DL4J does). Anything that
  * cannot run on shares is refused with ONE {@link UnsupportedConfigurationException} listing every problem, grouped
  * by cause, each cause with the layers it concerns: another layer type (batch normalization, LSTM, ...), an
- * activation other than ReLU/identity (softmax only in the output layer), a loss other than
+ * activation other than identity, ReLU, leaky ReLU (alpha in [0, 1)), sigmoid, tanh or softmax (in the output
+ * layer: softmax or identity only), a loss other than
  * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, an updater other than SGD or Nesterovs, dropout,
  * weight noise, constraints, gradient normalization other than element-wise clipping, a data format other than
  * NCHW, layer normalization.
@@ -216,15 +217,6 @@ public final class SecureConversion {
         }
     }
 
-    private static boolean relu(IActivation a) {
-        return a instanceof ActivationReLU r && r.getMax() == null && (r.getThreshold() == null || r.getThreshold() == 0)
-                && (r.getNegativeSlope() == null || r.getNegativeSlope() == 0);
-    }
-
-    private static boolean identity(IActivation a) {
-        return a == null || a instanceof ActivationIdentity;
-    }
-
     /** The secure layer(s) for one plain layer, or nothing with the problems recorded. */
     private static List<Layer> convert(int i, Layer l, boolean last, List<Problem> problems) {
         List<Layer> out = new ArrayList<>();
@@ -244,7 +236,7 @@ public final class SecureConversion {
                         .hasBias(d.hasBias());
                 copyBase(d, b);
                 out.add(b.build());
-                addRelu(d, out);
+                addActivation(d, out);
             }
         } else if (l.getClass() == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) l;
@@ -263,7 +255,7 @@ public final class SecureConversion {
                         .convolutionMode(c.getConvolutionMode()).hasBias(c.hasBias()).nIn(c.getNIn()).nOut(c.getNOut());
                 copyBase(c, b);
                 out.add(b.build());
-                addRelu(c, out);
+                addActivation(c, out);
             }
         } else if (l.getClass() == SubsamplingLayer.class) {
             SubsamplingLayer s = (SubsamplingLayer) l;
@@ -292,8 +284,8 @@ public final class SecureConversion {
             }
         } else if (l.getClass() == ActivationLayer.class) {
             IActivation a = ((ActivationLayer) l).getActivationFn();
-            if (!relu(a) && !identity(a)) {
-                problems.add(problem(i, l, "activation " + a + " not supported (ReLU or identity)"));
+            if (SecureActivationKind.of(a) == null) {
+                problems.add(problem(i, l, "activation " + a + " not supported (" + SecureActivationKind.SUPPORTED + ")"));
             } else {
                 SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(a);
                 if (l.getLayerName() != null) {
@@ -326,17 +318,19 @@ public final class SecureConversion {
     }
 
     private static boolean linearActivation(int i, Layer l, IActivation a, List<Problem> problems) {
-        if (relu(a) || identity(a)) {
+        if (SecureActivationKind.of(a) != null) {
             return true;
         }
-        problems.add(problem(i, l, "activation " + a + " not supported (ReLU or identity)"));
+        problems.add(problem(i, l, "activation " + a + " not supported (" + SecureActivationKind.SUPPORTED + ")"));
         return false;
     }
 
-    private static void addRelu(BaseLayer l, List<Layer> out) {
-        if (relu(l.getActivationFn())) {
-            SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(Activation.RELU);
-            b.name((l.getLayerName() == null ? "" : l.getLayerName()) + "/relu");
+    /** The activation fused into a dense or convolution layer, as its own layer named "&lt;name&gt;/&lt;activation&gt;". */
+    private static void addActivation(BaseLayer l, List<Layer> out) {
+        SecureActivationKind kind = SecureActivationKind.of(l.getActivationFn());
+        if (kind != SecureActivationKind.IDENTITY) {
+            SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(l.getActivationFn());
+            b.name((l.getLayerName() == null ? "" : l.getLayerName()) + "/" + kind.label());
             out.add(b.build());
         }
     }

@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
 import org.fastcrypt4j.nn.conf.SecureDenseLayer;
@@ -31,11 +32,12 @@ import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.fastcrypt4j.ring.ConvGeometry;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The converter: supported layers swapped, fused ReLUs split, settings kept; unsupported ones refused together. */
+/** The converter: supported layers swapped, fused activations split, settings kept; unsupported ones refused together. */
 class SecureConversionTest {
 
     static long[] convOutputShape(SecureConvolutionLayer c, long[] in) {
@@ -141,10 +143,62 @@ class SecureConversionTest {
         assertInstanceOf(SecureOutputLayer.class, secure.getConf(2).getLayer());
     }
 
+    /** Every supported activation fused into a dense or convolution layer becomes its own layer after the linear one. */
+    @Test
+    void fusedActivationsBecomeActivationLayers() {
+        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().seed(3).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).name("conv").build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).name("pool1").build())
+                .layer(new ConvolutionLayer.Builder(2, 2).nOut(4).activation(new ActivationLReLU(0.1)).name("leaky")
+                        .build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).name("pool2").build())
+                .layer(new DenseLayer.Builder().nOut(6).activation(Activation.TANH).name("fc1").build())
+                .layer(new DenseLayer.Builder().nOut(6).activation(Activation.SOFTMAX).name("fc2").build())
+                .layer(new ActivationLayer.Builder().activation(Activation.SIGMOID).name("act").build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
+                        .name("out").build())
+                .setInputType(InputType.convolutional(12, 12, 1)).build();
+        MultiLayerConfiguration secure = SecureConversion.toSecure(plain);
+        String[] names = {"conv", "conv/sigmoid", "pool1", "leaky", "leaky/leakyrelu", "pool2", "fc1", "fc1/tanh",
+            "fc2", "fc2/softmax", "act", "out"};
+        SecureActivationKind[] kinds = {null, SecureActivationKind.SIGMOID, null, null, SecureActivationKind.LEAKY_RELU,
+            null, null, SecureActivationKind.TANH, null, SecureActivationKind.SOFTMAX, SecureActivationKind.SIGMOID, null};
+        assertEquals(names.length, secure.getConfs().size());
+        for (int i = 0; i < names.length; i++) {
+            org.deeplearning4j.nn.conf.layers.Layer l = secure.getConf(i).getLayer();
+            assertEquals(names[i], l.getLayerName(), "name of layer " + i);
+            if (kinds[i] != null) {
+                SecureActivationLayer a = assertInstanceOf(SecureActivationLayer.class, l, "layer " + i);
+                assertEquals(kinds[i], a.kind(), "layer " + i);
+                assertTrue(!a.isRelu(), "only plain ReLU is moved after max pooling, layer " + i);
+            }
+        }
+        assertInstanceOf(SecureSubsamplingLayer.class, secure.getConf(2).getLayer(), "sigmoid stays before the pooling");
+        assertEquals(0.1, ((ActivationLReLU) ((SecureActivationLayer) secure.getConf(4).getLayer()).getActivationFn())
+                .getAlpha(), "alpha kept");
+        SecureConversion.validate(secure);
+        MultiLayerNetwork original = new MultiLayerNetwork(plain);
+        original.init();
+        MultiLayerNetwork twin = new MultiLayerNetwork(SecureConversion.toPlain(secure));
+        twin.init();
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.rand(2, 1, 12, 12).subi(0.5);
+        assertEquals(original.params(), twin.params(), "the inserted activation layers draw no weights");
+        assertEquals(original.output(x), twin.output(x));
+    }
+
+    @Test
+    void unsupportedActivationsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SecureActivationLayer.Builder().activation(Activation.ELU).name("e").build());
+        assertTrue(e.getMessage().contains("'e'") && e.getMessage().contains("elu"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new SecureActivationLayer.Builder().activation(new ActivationLReLU(1.5)).build());
+    }
+
     @Test
     void unsupportedLayersAreAllNamedInOneError() {
         MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new AdaDelta()).list()
-                .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.TANH).name("tanh").build())
+                .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.ELU).name("elu").build())
                 .layer(new BatchNormalization.Builder().nOut(8).name("bn").build())
                 .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(0.5).l2(1e-4).name("drop")
                         .build())
@@ -155,13 +209,13 @@ class SecureConversionTest {
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
                 () -> SecureConversion.toSecure(plain));
         String m = e.getMessage();
-        for (String needle : new String[] {"layer 0 'tanh'", "activation tanh", "layer 1 'bn'", "batch normalization",
+        for (String needle : new String[] {"layer 0 'elu'", "activation elu", "layer 1 'bn'", "batch normalization",
             "layer 2 'drop'", "dropout", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "AdaDelta"}) {
             assertTrue(m.contains(needle), "missing '" + needle + "' in:\n" + m);
         }
         assertTrue(e.problems().size() >= 8, m);
         // grouped by cause: the network-wide AdaDelta updater is one line naming every layer with parameters
-        assertEquals(List.of("layer 0 'tanh' (DenseLayer)", "layer 1 'bn' (BatchNormalization)",
+        assertEquals(List.of("layer 0 'elu' (DenseLayer)", "layer 1 'bn' (BatchNormalization)",
                 "layer 2 'drop' (DenseLayer)", "layer 3 'lstm' (LSTM)", "layer 4 'out' (OutputLayer)"),
                 e.causes().get("updater AdaDelta not supported (Sgd, Nesterovs or Adam)"), m);
         assertEquals(1, m.split("updater AdaDelta", -1).length - 1, m);

@@ -15,6 +15,7 @@ import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -41,6 +42,12 @@ class SecureLayerJsonTest {
                 .avgPoolIncludePadInDivisor(false).name("p").build(), InputType.convolutional(6, 6, 2));
         roundTrip(new SecureActivationLayer.Builder().activation(Activation.RELU).name("r").build(),
                 InputType.feedForward(4));
+        roundTrip(new SecureActivationLayer.Builder().activation(new ActivationLReLU(0.2)).name("l").build(),
+                InputType.feedForward(4));
+        for (Activation a : new Activation[] {Activation.LEAKYRELU, Activation.SIGMOID, Activation.TANH,
+            Activation.SOFTMAX}) {
+            roundTrip(new SecureActivationLayer.Builder().activation(a).build(), InputType.feedForward(4));
+        }
         roundTrip(new SecureOutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(2).activation(Activation.IDENTITY)
                 .name("o").build(), InputType.feedForward(4));
         roundTrip(new SecureOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)

@@ -1,5 +1,7 @@
 package org.fastcrypt4j.mpc.functions;
 
+import java.util.Arrays;
+
 import org.fastcrypt4j.mpc.binary.Aby3Msb;
 import org.fastcrypt4j.mpc.binary.BitInjection;
 import org.fastcrypt4j.mpc.binary.MsbProtocol;
@@ -7,6 +9,7 @@ import org.fastcrypt4j.mpc.binary.SharedBits;
 import org.fastcrypt4j.mpc.falcon.FalconMsb;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.fastcrypt4j.ring.RingTensor;
 
 /**
  * DReLU(x) = 1 if s(x) >= 0 else 0, as an arithmetic sharing of a 0/1 value (scale 0): the binary
@@ -39,5 +42,33 @@ public final class Drelu {
     public static SharedTensor compute(Session s, SharedTensor x, MsbProtocol msb) {
         SharedBits sign = msb.msb(s, x);
         return BitInjection.toArithmetic(s, sign.not(), x.shape());
+    }
+
+    /**
+     * DReLU of several sharings of the same shape in one pass (the session's MSB protocol): the rounds of a single
+     * DReLU, and the bytes of all elements together. Returns the 0/1 sharings in the order given.
+     */
+    public static SharedTensor[] computeAll(Session s, SharedTensor... xs) {
+        long[] shape = xs[0].shape();
+        int n = xs[0].intLength();
+        long[] a = new long[n * xs.length];
+        long[] b = new long[n * xs.length];
+        for (int k = 0; k < xs.length; k++) {
+            if (!Arrays.equals(shape, xs[k].shape())) {
+                throw new IllegalArgumentException("party " + s.party() + ": computeAll needs equal shapes, got "
+                        + Arrays.toString(shape) + " and " + Arrays.toString(xs[k].shape()));
+            }
+            xs[k].first().copyTo(a, k * n);
+            xs[k].second().copyTo(b, k * n);
+        }
+        SharedTensor all = compute(s, new SharedTensor(s.party(), RingTensor.of(a, a.length),
+                RingTensor.of(b, b.length)));
+        long[] da = all.first().toLongArray();
+        long[] db = all.second().toLongArray();
+        SharedTensor[] out = new SharedTensor[xs.length];
+        for (int k = 0; k < xs.length; k++) {
+            out[k] = new SharedTensor(s.party(), RingTensor.copyOf(da, k * n, shape), RingTensor.copyOf(db, k * n, shape));
+        }
+        return out;
     }
 }

@@ -84,6 +84,26 @@ public final class Softmax {
         return Relu.forward(s, z.addPublic(-c)).output().addPublic(c);
     }
 
+    /**
+     * The input gradient of softmax used as an activation: dX_i = s_i (dY_i - sum_j dY_j s_j) along the class axis,
+     * for the forward output {@code probabilities} [batch, classes]. Two chained fixed-point products (the row sums
+     * and the broadcast are local): {@link #BACKWARD_ROUNDS} rounds and 2 (8 + f/8) = 21 bytes per element per party
+     * with the wrap-free truncation. Since each s_i &lt;= 1 and sum_j s_j = 1, the error is about twice the
+     * forward's error times max |dY|.
+     */
+    public static SharedTensor backward(Session s, SharedTensor probabilities, SharedTensor dY) {
+        long[] shape = probabilities.shape();
+        if (shape.length != 2 || !Arrays.equals(shape, dY.shape())) {
+            throw new IllegalArgumentException("party " + s.party() + ": softmax backward needs [batch, classes] twice,"
+                    + " got " + Arrays.toString(shape) + " and " + Arrays.toString(dY.shape()));
+        }
+        SharedTensor dot = FixedPointOps.mul(s, dY, probabilities).sum(1).reshape(shape[0], 1);
+        return FixedPointOps.mul(s, probabilities, dY.addBroadcast(dot.neg()));
+    }
+
+    /** Rounds of {@link #backward} with the wrap-free truncation (two chained fixed-point products). */
+    public static final int BACKWARD_ROUNDS = 5;
+
     /** Gradient of mean-free softmax cross-entropy w.r.t. the logits: softmax(logits) - oneHot (both shared, scale f). */
     public static SharedTensor crossEntropyGradient(Session s, SharedTensor logits, SharedTensor oneHot) {
         return softmax(s, logits).sub(oneHot);

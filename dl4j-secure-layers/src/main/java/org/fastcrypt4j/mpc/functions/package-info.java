@@ -6,7 +6,9 @@
  * {@link org.fastcrypt4j.mpc.functions.AvgPool} (local, one truncation),
  * {@link org.fastcrypt4j.mpc.functions.Exp}, {@link org.fastcrypt4j.mpc.functions.Log},
  * {@link org.fastcrypt4j.mpc.functions.Reciprocal} and {@link org.fastcrypt4j.mpc.functions.Softmax}
- * (iterative approximations on shares; nothing revealed). {@link org.fastcrypt4j.mpc.functions.MsbProtocols}
+ * (iterative approximations on shares; nothing revealed), and the activations built on them:
+ * {@link org.fastcrypt4j.mpc.functions.LeakyRelu}, {@link org.fastcrypt4j.mpc.functions.Sigmoid} and
+ * {@link org.fastcrypt4j.mpc.functions.Tanh} (CrypTen's constructions). {@link org.fastcrypt4j.mpc.functions.MsbProtocols}
  * resolves the session's MSB setting to the ABY3 or the Falcon implementation.
  *
  * <p>The top of the protocol layering: may use every other family; only {@code org.fastcrypt4j.nn} uses it.

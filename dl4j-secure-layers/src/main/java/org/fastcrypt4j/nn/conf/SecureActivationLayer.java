@@ -14,8 +14,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
 
 /**
- * An activation on shares: ReLU (the secure comparison protocol chosen by the session, ABY3- or Falcon-style)
- * or identity. Runtime layer {@link SecureActivation}.
+ * An activation on shares ({@link SecureActivationKind}): ReLU (the secure comparison protocol chosen by the session,
+ * ABY3- or Falcon-style), leaky ReLU ({@code ActivationLReLU}, alpha in [0, 1)), sigmoid, tanh, softmax (over the
+ * last axis of a [batch, classes] input) or identity. Its plaintext twin is DL4J's {@link ActivationLayer} with the
+ * same {@link IActivation}. Runtime layer {@link SecureActivation}.
  */
 public class SecureActivationLayer extends SecureNoParamLayer {
     private static final long serialVersionUID = 1L;
@@ -28,9 +30,9 @@ public class SecureActivationLayer extends SecureNoParamLayer {
 
     private SecureActivationLayer(Builder b) {
         super(b);
-        if (!SecureLayerChecks.isRelu(b.activationFn) && !SecureLayerChecks.isIdentity(b.activationFn)) {
+        if (SecureActivationKind.of(b.activationFn) == null) {
             throw new IllegalArgumentException("SecureActivationLayer" + SecureLayerChecks.named(layerName)
-                    + ": activation " + b.activationFn + " not supported (ReLU or identity)");
+                    + ": activation " + b.activationFn + " not supported (" + SecureActivationKind.SUPPORTED + ")");
         }
         activationFn = b.activationFn == null ? Activation.IDENTITY.getActivationFunction() : b.activationFn;
     }
@@ -44,10 +46,16 @@ public class SecureActivationLayer extends SecureNoParamLayer {
         activationFn = a;
     }
 
-    /** True for ReLU, false for identity. */
+    /** True for plain ReLU only (the one activation that commutes with max pooling). */
     @JsonIgnore
     public boolean isRelu() {
-        return SecureLayerChecks.isRelu(activationFn);
+        return kind() == SecureActivationKind.RELU;
+    }
+
+    /** Which protocol computes the activation. */
+    @JsonIgnore
+    public SecureActivationKind kind() {
+        return SecureActivationKind.of(activationFn);
     }
 
     @Override

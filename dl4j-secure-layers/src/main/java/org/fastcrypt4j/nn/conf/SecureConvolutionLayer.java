@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * A 2-D convolution on shares, NCHW, with DL4J's {@link ConvolutionLayer} semantics: kernel, stride, padding,
  * dilation, {@link ConvolutionMode} Truncate, Same or Strict, optional bias. Weights {@code [nOut, nIn, kH, kW]}
- * and bias {@code [1, nOut]} are secret-shared. Linear only (a ReLU goes in a {@link SecureActivationLayer}).
+ * and bias {@code [1, nOut]} are secret-shared. Linear only (an activation goes in a {@link SecureActivationLayer}).
  * Runtime layer {@link SecureConvolution}.
  */
 public class SecureConvolutionLayer extends SecureFeedForwardLayer {

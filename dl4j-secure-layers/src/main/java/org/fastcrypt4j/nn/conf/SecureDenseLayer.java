@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * A fully connected layer on shares: {@code z = x W + b} with {@code W [nIn, nOut]} and {@code b [1, nOut]}
- * secret-shared (DL4J's {@link DenseLayer} layout). Linear only: a ReLU goes in a {@link SecureActivationLayer}
- * after it (the converter splits a DL4J dense layer with a fused ReLU that way). Runtime layer {@link SecureDense}.
+ * secret-shared (DL4J's {@link DenseLayer} layout). Linear only: an activation goes in a {@link SecureActivationLayer}
+ * after it (the converter splits a DL4J dense layer with a fused activation that way). Runtime layer {@link SecureDense}.
  */
 public class SecureDenseLayer extends SecureFeedForwardLayer {
     private static final long serialVersionUID = 1L;

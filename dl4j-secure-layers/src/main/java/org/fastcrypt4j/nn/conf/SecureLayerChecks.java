@@ -10,8 +10,6 @@ import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.fastcrypt4j.ring.ConvGeometry;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /** Checks and helpers the secure layer configurations share. */
 final class SecureLayerChecks {
@@ -23,23 +21,19 @@ final class SecureLayerChecks {
     }
 
     static boolean isIdentity(IActivation a) {
-        return a == null || a instanceof ActivationIdentity;
+        return SecureActivationKind.of(a) == SecureActivationKind.IDENTITY;
     }
 
     /** Plain max(x, 0): DL4J's ReLU without a cap, a threshold or a negative slope. */
     static boolean isRelu(IActivation a) {
-        return a instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope());
-    }
-
-    private static boolean zero(Double d) {
-        return d == null || d == 0.0;
+        return SecureActivationKind.of(a) == SecureActivationKind.RELU;
     }
 
     /** Refuses a non-linear activation on a layer that computes only the linear part. */
     static void requireLinear(String type, IActivation a, String layerName) {
         if (!isIdentity(a)) {
             throw new IllegalArgumentException(type + named(layerName) + ": activation " + a + " on a linear secure layer;"
-                    + " put a SecureActivationLayer after it (SecureConversion.toSecure does this for a fused ReLU)");
+                    + " put a SecureActivationLayer after it (SecureConversion.toSecure does this for a fused activation)");
         }
     }
 

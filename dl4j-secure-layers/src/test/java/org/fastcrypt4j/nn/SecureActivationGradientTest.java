@@ -1,0 +1,57 @@
+package org.fastcrypt4j.nn;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.fastcrypt4j.nn.conf.SecureActivationLayer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+
+/**
+ * The activations beyond ReLU and identity ({@link SecureActivationLayer} with leaky ReLU, sigmoid, tanh, softmax):
+ * forward pass and input gradient on shares against DL4J's {@code ActivationLayer} with the same {@code IActivation},
+ * in double precision, on inputs in (-3, 3) with entries of +-100 ({@link LayerGradientCheck#input}).
+ *
+ * <p>Tolerances, |secure - plain| &lt;= tol (1 + |plain|) per element unless noted:
+ * <ul>
+ *   <li>leaky ReLU: {@link #LINEAR_TOL} for both passes: exact but for the encoding of alpha (error below 2^-21,
+ *       times |x| &lt;= 100) and one truncation.</li>
+ *   <li>sigmoid: 2e-3 forward and backward: exp's absolute error (&lt;= 1.1e-3) and the reciprocal's relative error
+ *       (2e-4) give about 1.3e-3 on s, and the slope s (1 - s) changes by at most that much.</li>
+ *   <li>tanh: 4e-3 forward (twice the sigmoid's error), 6e-3 backward (1 - t^2 changes by up to 2|t| times t's
+ *       error).</li>
+ *   <li>softmax: 1e-2 forward (about 3.4e-3 per probability, PROTOCOLS.md 8.3), 2e-2 backward over each tensor
+ *       (scaled by its largest entry), as for the softmax output layer in {@link SecureLayerGradientTest}.</li>
+ * </ul>
+ */
+class SecureActivationGradientTest extends LayerGradientCheck {
+
+    private void check(IActivation a, double forwardTol, double gradTol, boolean perTensor) {
+        SplittableRandom r = new SplittableRandom(seed);
+        SecureActivationLayer conf = new SecureActivationLayer.Builder().activation(a).build();
+        check(conf, Map.of(), input(r, 4, 9), uniform(r, 1, 4, 9), forwardTol, gradTol, perTensor);
+    }
+
+    @Test
+    void leakyReluMatchesDl4j() {
+        check(Activation.LEAKYRELU.getActivationFunction(), LINEAR_TOL, LINEAR_TOL, false);
+        check(new ActivationLReLU(0.3), LINEAR_TOL, LINEAR_TOL, false);
+    }
+
+    @Test
+    void sigmoidMatchesDl4j() {
+        check(Activation.SIGMOID.getActivationFunction(), 2e-3, 2e-3, false);
+    }
+
+    @Test
+    void tanhMatchesDl4j() {
+        check(Activation.TANH.getActivationFunction(), 4e-3, 6e-3, false);
+    }
+
+    @Test
+    void softmaxMatchesDl4j() {
+        check(Activation.SOFTMAX.getActivationFunction(), 1e-2, 2e-2, true);
+    }
+}
