@@ -71,13 +71,13 @@ public abstract class SecureFeedForwardLayer extends FeedForwardLayer implements
 
     /**
      * The plaintext twin's builder with what it shares with this layer: nIn, nOut, weight and bias initialisation,
-     * the updaters and the name (the caller adds the bias flag and the activation, which DL4J's builders of the
+     * the updaters, the name and the dropout (the caller adds the bias flag and the activation, which DL4J's builders of the
      * three layer kinds declare separately).
      */
     protected <T extends FeedForwardLayer.Builder<T>> T twin(T plain) {
         plain.nIn(getNIn()).nOut(getNOut()).weightInit(getWeightInitFn()).biasInit(getBiasInit())
                 .updater(getIUpdater()).biasUpdater(getBiasUpdater());
-        return SecureLayerChecks.withName(plain, layerName);
+        return SecureLayerChecks.withDropout(SecureLayerChecks.withName(plain, layerName), getIDropout());
     }
 
     @Override

@@ -70,6 +70,11 @@ public final class TrainingLoop {
         return step;
     }
 
+    /** The current epoch (DL4J's epoch count: epochs finished so far). */
+    public int epoch() {
+        return epoch;
+    }
+
     /**
      * Trains on the data owner's iterator (see {@code SecureMultiLayerNetwork.fit}); the loss, when asked for, is
      * revealed to the data owner.
