@@ -1,6 +1,7 @@
 package org.fastcrypt4j.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,18 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -22,6 +31,8 @@ import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
 import org.fastcrypt4j.nn.conf.SecureDenseLayer;
+import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
+import org.fastcrypt4j.nn.conf.SecureGlobalPoolingLayer;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
@@ -36,21 +47,22 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * Converts between a configuration built with DL4J's ordinary layers and its secure counterpart.
  *
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
- * {@code ActivationLayer} and {@code OutputLayer} become their secure layers; an activation fused into a dense or
- * convolution layer (ReLU, leaky ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left
- * without one is sigmoid) becomes that (linear) layer followed by a {@link SecureActivationLayer} named
- * {@code "<name>/<activation>"}, e.g. {@code "fc1/relu"}. Input preprocessors
- * (moved to the shifted indices), weight initialisation, bias initialisation, updater settings (SGD or Nesterovs,
- * with any learning-rate and momentum schedules), regularization (L1, L2, weight decay, for weights and biases),
- * gradient normalization ({@code ClipElementWiseAbsoluteValue}), layer names, the seed and the network's other
- * settings are kept ({@link org.fastcrypt4j.nn.training.SecureOptimizer} applies them as DL4J does). Anything that
- * cannot run on shares is refused with ONE {@link UnsupportedConfigurationException} listing every problem, grouped
- * by cause, each cause with the layers it concerns: another layer type (batch normalization, LSTM, ...), an
- * activation other than identity, ReLU, leaky ReLU (alpha in [0, 1)), sigmoid, tanh or softmax (in the output
- * layer: softmax or identity only), a loss other than
- * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, an updater other than SGD or Nesterovs, dropout,
- * weight noise, constraints, gradient normalization other than element-wise clipping, a data format other than
- * NCHW, layer normalization.
+ * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code DropoutLayer}, {@code ActivationLayer} and
+ * {@code OutputLayer} become their secure layers; an activation fused into a dense or convolution layer (ReLU, leaky
+ * ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left without one is sigmoid) becomes that
+ * (linear) layer followed by a {@link SecureActivationLayer} named {@code "<name>/<activation>"}, e.g.
+ * {@code "fc1/relu"}. Input preprocessors (moved to the shifted indices), weight initialisation, bias initialisation,
+ * updater settings (SGD, Nesterovs or Adam, with any learning-rate and momentum schedules), regularization (L1, L2,
+ * weight decay, for weights and biases), gradient normalization ({@code ClipElementWiseAbsoluteValue}), DL4J's
+ * {@code Dropout} (fixed p or a p schedule; kept on the layer, on the linear part of a split layer), layer names, the
+ * seed and the network's other settings are kept ({@link org.fastcrypt4j.nn.training.SecureOptimizer} applies the
+ * update rules as DL4J does). Anything that cannot run on shares is refused with ONE
+ * {@link UnsupportedConfigurationException} listing every problem, grouped by cause, each cause with the layers it
+ * concerns: another layer type (batch normalization, LSTM, ...), an activation other than identity, ReLU, leaky ReLU
+ * (alpha in [0, 1)), sigmoid, tanh or softmax (in the output layer: softmax or identity only), a loss other than
+ * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, another updater, another dropout (alpha, Gaussian,
+ * spatial), weight noise, constraints, gradient normalization other than element-wise clipping, a data format other
+ * than NCHW, layer normalization.
  *
  * <p>{@link #toPlain}: the plaintext twin of a secure configuration (each secure layer's {@link
  * SecureLayerConf#toPlain()}, same preprocessors and seed): DL4J's own weight initialisation of the twin gives
@@ -177,8 +189,9 @@ public final class SecureConversion {
 
     /** Settings no secure layer supports, whatever its type. */
     private static void checkCommon(int i, Layer l, List<Problem> problems) {
-        if (l.getIDropout() != null) {
-            problems.add(problem(i, l, "dropout not supported"));
+        String dropout = dropoutProblem(l.getIDropout());
+        if (dropout != null) {
+            problems.add(problem(i, l, dropout));
         }
         if (l.getConstraints() != null && !l.getConstraints().isEmpty()) {
             problems.add(problem(i, l, "parameter constraints not supported"));
@@ -198,6 +211,26 @@ public final class SecureConversion {
                 checkUpdater(i, l, "bias ", b.getBiasUpdater(), problems);
             }
         }
+    }
+
+    /** Why a layer's dropout cannot run on shares, or null (none, or DL4J's inverted {@link Dropout}). */
+    private static String dropoutProblem(IDropout d) {
+        if (d == null || d.getClass() == Dropout.class) {
+            return null;
+        }
+        String why;
+        if (d instanceof AlphaDropout) {
+            why = "alpha dropout belongs to SELU networks, and SELU does not run on shares";
+        } else if (d instanceof GaussianDropout) {
+            why = "Gaussian multiplicative noise is not implemented on shares";
+        } else if (d instanceof GaussianNoise) {
+            why = "Gaussian additive noise is not implemented on shares";
+        } else if (d instanceof SpatialDropout) {
+            why = "per-channel masks are not implemented on shares";
+        } else {
+            why = "not implemented on shares";
+        }
+        return "dropout " + d.getClass().getSimpleName() + " not supported (" + why + "; use Dropout)";
     }
 
     private static void checkRegularization(int i, Layer l, String what, List<Regularization> rs,
@@ -282,6 +315,30 @@ public final class SecureConversion {
                 }
                 out.add(b.build());
             }
+        } else if (l.getClass() == GlobalPoolingLayer.class) {
+            GlobalPoolingLayer g = (GlobalPoolingLayer) l;
+            boolean ok = true;
+            String pooling = SecureGlobalPoolingLayer.problem(g.getPoolingType());
+            if (pooling != null) {
+                problems.add(problem(i, l, pooling));
+                ok = false;
+            }
+            int[] dims = g.getPoolingDimensions();
+            if (dims != null && !Arrays.equals(dims, new int[] {2, 3})) {
+                problems.add(problem(i, l, "pooling dimensions " + Arrays.toString(dims)
+                        + " not supported (the spatial dimensions [2, 3] of CNN input)"));
+                ok = false;
+            }
+            if (ok) {
+                SecureGlobalPoolingLayer.Builder b = new SecureGlobalPoolingLayer.Builder(g.getPoolingType())
+                        .collapseDimensions(g.isCollapseDimensions());
+                copyNameAndDropout(l, b);
+                out.add(b.build());
+            }
+        } else if (l.getClass() == DropoutLayer.class) {
+            SecureDropoutLayer.Builder b = new SecureDropoutLayer.Builder();
+            copyNameAndDropout(l, b);
+            out.add(b.build());
         } else if (l.getClass() == ActivationLayer.class) {
             IActivation a = ((ActivationLayer) l).getActivationFn();
             if (SecureActivationKind.of(a) == null) {
@@ -307,7 +364,7 @@ public final class SecureConversion {
         } else {
             String name = l.getClass().getSimpleName();
             String why = name.contains("BatchNorm") ? "batch normalization not supported"
-                    : "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG, Activation, Output)";
+                    : "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG, GlobalPooling AVG/SUM/MAX, Dropout, Activation, Output)";
             problems.add(problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
@@ -350,8 +407,16 @@ public final class SecureConversion {
         to.regularizationBias(copyOf(from.getRegularizationBias()));
         to.gradientNormalization(from.getGradientNormalization());
         to.gradientNormalizationThreshold(from.getGradientNormalizationThreshold());
+        copyNameAndDropout(from, to);
+    }
+
+    /** The layer's name and a copy of its dropout, when it has them. */
+    private static void copyNameAndDropout(Layer from, Layer.Builder<?> to) {
         if (from.getLayerName() != null) {
             to.name(from.getLayerName());
+        }
+        if (from.getIDropout() != null) {
+            to.dropOut(from.getIDropout().clone());
         }
     }
 

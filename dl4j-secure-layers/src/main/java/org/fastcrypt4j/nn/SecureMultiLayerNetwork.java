@@ -20,6 +20,7 @@ import org.fastcrypt4j.nn.layers.AbstractSecureLayer;
 import org.fastcrypt4j.nn.layers.SecureLayer;
 import org.fastcrypt4j.nn.layers.SecureOutput;
 import org.fastcrypt4j.nn.network.DataOwnerInput;
+import org.fastcrypt4j.nn.network.InputDropout;
 import org.fastcrypt4j.nn.network.LayerProfiler;
 import org.fastcrypt4j.nn.network.LayerStack;
 import org.fastcrypt4j.nn.network.ModelTransfer;
@@ -67,6 +68,7 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
     private final ParameterSet parameters;
     private final PassTimer timer;
     private final LayerStack stack;
+    private final InputDropout dropout;
     private final DataOwnerInput input;
     private final ModelTransfer transfer;
     private final TrainingLoop loop;
@@ -100,7 +102,12 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
         dl4jLayers = Collections.unmodifiableList(dl);
         parameters = new ParameterSet(members);
         timer = new PassTimer(session);
-        stack = new LayerStack(layers, preprocessors, timer);
+        List<org.deeplearning4j.nn.conf.layers.Layer> layerConfs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            layerConfs.add(this.conf.getConf(i).getLayer());
+        }
+        dropout = new InputDropout(session, layerConfs);
+        stack = new LayerStack(layers, preprocessors, timer, dropout);
         input = new DataOwnerInput(session, fixedPoint);
         transfer = new ModelTransfer(session, fixedPoint);
         loop = new TrainingLoop(session, this, input, fixedPoint, this.conf.getConf(n - 1));
@@ -225,6 +232,14 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
 
     // ------------------------------------------------------------------------------------------- training
 
+    /**
+     * Tells {@code l} of every dropout mask drawn in training (null: stop). The masks are public to the three
+     * servers by design ({@link InputDropout}); tests replay them in DL4J's plaintext twin.
+     */
+    public void setDropoutMaskListener(InputDropout.MaskListener l) {
+        dropout.setListener(l);
+    }
+
     /** DL4J listeners, told of every iteration and epoch (they see only what {@code SecureTrainingModel} shows). */
     public void setListeners(TrainingListener... ls) {
         loop.setListeners(ls);
@@ -247,6 +262,7 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
         checkOwnShare(features);
         int n = (int) features.shape()[0];
         SecureOutput out = outputLayer();
+        dropout.startStep((int) loop.step(), loop.epoch());
         SharedTensor in = stack.forwardToOutput(features, true);
         SharedTensor logits = timer.timed(out.describe(), "forward", () -> out.forward(in, true));
         SecureOutput.LossStep[] loss = new SecureOutput.LossStep[1];

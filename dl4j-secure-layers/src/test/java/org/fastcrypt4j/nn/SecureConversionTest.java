@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -200,7 +201,7 @@ class SecureConversionTest {
         MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new AdaDelta()).list()
                 .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.ELU).name("elu").build())
                 .layer(new BatchNormalization.Builder().nOut(8).name("bn").build())
-                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(0.5).l2(1e-4).name("drop")
+                .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(new AlphaDropout(0.5)).l2(1e-4).name("drop")
                         .build())
                 .layer(new LSTM.Builder().nOut(4).name("lstm").build())
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nOut(2).activation(Activation.SIGMOID)

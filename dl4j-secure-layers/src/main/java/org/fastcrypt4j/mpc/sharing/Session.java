@@ -68,6 +68,7 @@ public final class Session implements AutoCloseable {
     private final AesCtrPrg prgWithNext;
     private final AesCtrPrg privatePrg;
     private final OpeningLog openings = new OpeningLog();
+    private PublicRandomness publicRandomness;
 
     private Session(Transport transport, MpcSettings settings, byte[] sessionId, byte[] keyPrev, byte[] keyNext,
             byte[] ownSeed) {
@@ -258,6 +259,18 @@ public final class Session implements AutoCloseable {
     /** Correlated randomness drawn from the pairwise keys (no messages). */
     public CorrelatedRandomness randomness() {
         return new CorrelatedRandomness(this);
+    }
+
+    /**
+     * Randomness common to the three parties and independent of the data (dropout masks), agreed on first use: the
+     * three parties must make their first call at the same point of the protocol schedule (1 round, 48 bytes sent
+     * by each party, once per session; see {@link PublicRandomness}).
+     */
+    public PublicRandomness publicRandomness() {
+        if (publicRandomness == null) {
+            publicRandomness = PublicRandomness.agree(this);
+        }
+        return publicRandomness;
     }
 
     /** Counts of values opened inside protocols, by protocol (tests check them). */

@@ -71,8 +71,8 @@ public abstract class SecureFeedForwardLayer extends FeedForwardLayer implements
 
     /**
      * The plaintext twin's builder with what it shares with this layer: nIn, nOut, weight and bias initialisation,
-     * the updaters, the regularization, the gradient normalization and the name (the caller adds the bias flag and
-     * the activation, which DL4J's builders of the three layer kinds declare separately).
+     * the updaters, the regularization, the gradient normalization, the dropout and the name (the caller adds the bias
+     * flag and the activation, which DL4J's builders of the three layer kinds declare separately).
      */
     protected <T extends FeedForwardLayer.Builder<T>> T twin(T plain) {
         plain.nIn(getNIn()).nOut(getNOut()).weightInit(getWeightInitFn()).biasInit(getBiasInit())
@@ -87,7 +87,7 @@ public abstract class SecureFeedForwardLayer extends FeedForwardLayer implements
             plain.gradientNormalization(getGradientNormalization());
         }
         plain.gradientNormalizationThreshold(getGradientNormalizationThreshold());
-        return SecureLayerChecks.withName(plain, layerName);
+        return SecureLayerChecks.withDropout(SecureLayerChecks.withName(plain, layerName), getIDropout());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fastcrypt4j.nn.conf;
 import java.util.Collection;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
@@ -94,6 +95,17 @@ final class SecureLayerChecks {
     static <T extends Layer.Builder<T>> T withName(T builder, String layerName) {
         if (layerName != null) {
             builder.name(layerName);
+        }
+        return builder;
+    }
+
+    /**
+     * Gives the plaintext twin's builder the secure layer's dropout (a copy), when it has one. DL4J draws its own
+     * masks for the twin, so the twin and the secure layer drop different entries.
+     */
+    static <T extends Layer.Builder<T>> T withDropout(T builder, IDropout dropout) {
+        if (dropout != null) {
+            builder.dropOut(dropout.clone());
         }
         return builder;
     }

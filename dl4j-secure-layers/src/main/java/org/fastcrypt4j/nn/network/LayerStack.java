@@ -12,32 +12,38 @@ import org.fastcrypt4j.ring.RingTensor;
 /**
  * Forward and backward passes through a stack of secure layers, with the configuration's input preprocessors
  * between them (DL4J's CnnToFeedForward and FeedForwardToCnn only dup and reshape: bit-exact on LONG shares). The
- * last layer is the output layer; the caller runs it and the loss, this class the layers below it.
+ * last layer is the output layer; the caller runs it and the loss, this class the layers below it. During training
+ * each layer's input, the output layer's included, goes through its configuration's dropout ({@link InputDropout},
+ * applied after the preprocessor as DL4J does), and each input gradient back through the same mask.
  */
 public final class LayerStack {
     private final List<SecureLayer> layers;
     private final InputPreProcessor[] preprocessors;
     private final PassTimer timer;
+    private final InputDropout dropout;
 
-    public LayerStack(List<SecureLayer> layers, InputPreProcessor[] preprocessors, PassTimer timer) {
+    public LayerStack(List<SecureLayer> layers, InputPreProcessor[] preprocessors, PassTimer timer,
+            InputDropout dropout) {
         this.layers = layers;
         this.preprocessors = preprocessors;
         this.timer = timer;
+        this.dropout = dropout;
     }
 
     public SecureOutput outputLayer() {
         return (SecureOutput) layers.get(layers.size() - 1);
     }
 
-    /** The input of the output layer: every layer but the last, preprocessors included. */
+    /** The input of the output layer: every layer but the last, preprocessors (and in training, dropout) included. */
     public SharedTensor forwardToOutput(SharedTensor features, boolean training) {
         SharedTensor a = features;
         for (int i = 0; i < layers.size() - 1; i++) {
             SecureLayer l = layers.get(i);
-            SharedTensor x = preprocess(i, a);
+            SharedTensor x = dropout.forward(i, preprocess(i, a), training);
             a = timer.timed(l.describe(), "forward", () -> l.forward(x, training));
         }
-        return preprocess(layers.size() - 1, a);
+        int out = layers.size() - 1;
+        return dropout.forward(out, preprocess(out, a), training);
     }
 
     /**
@@ -45,12 +51,13 @@ public final class LayerStack {
      * it (each keeps its parameter gradients); the first layer computes no input gradient.
      */
     public void backwardBelowOutput(SharedTensor eps) {
-        SharedTensor e = eps;
+        SharedTensor e = dropout.backward(layers.size() - 1, eps);
         for (int i = layers.size() - 2; i >= 0; i--) {
             SecureLayer l = layers.get(i);
             SharedTensor in = preprocessBackward(i + 1, e);
             boolean need = i > 0;
-            e = timer.timed(l.describe(), "backward", () -> l.backward(in, need));
+            int at = i;
+            e = timer.timed(l.describe(), "backward", () -> dropout.backward(at, l.backward(in, need)));
         }
     }
 
