@@ -33,6 +33,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 import picocli.CommandLine.Command;
@@ -83,8 +85,15 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "training batch (default ${DEFAULT-VALUE})")
     int batch = 128;
 
-    @Option(names = "--lr", description = "learning rate of SGD with Nesterov momentum (default ${DEFAULT-VALUE})")
-    double lr = 0.03;
+    /** The training's updater. */
+    enum Updater { nesterovs, adam }
+
+    @Option(names = "--updater", description = "updater: nesterovs (SGD with Nesterov momentum) or adam (DL4J's Adam"
+            + " with its default betas and epsilon) (default ${DEFAULT-VALUE})")
+    Updater updater = Updater.nesterovs;
+
+    @Option(names = "--lr", description = "learning rate (default 0.03 with nesterovs, 0.001 with adam)")
+    Double lr;
 
     @Option(names = "--momentum", description = "Nesterov momentum (default ${DEFAULT-VALUE})")
     double momentum = 0.9;
@@ -128,7 +137,7 @@ public class DemoCommand implements Callable<Integer> {
 
     MultiLayerConfiguration plainConfiguration() {
         PoolingType p = pool == Pool.max ? PoolingType.MAX : PoolingType.AVG;
-        Nesterovs u = new Nesterovs(lr, momentum);
+        IUpdater u = updater == Updater.adam ? new Adam(learningRate()) : new Nesterovs(learningRate(), momentum);
         return net == Net.lenet ? Networks.lenet(p, u, seed) : Networks.mlp(hidden, u, seed);
     }
 
@@ -157,7 +166,7 @@ public class DemoCommand implements Callable<Integer> {
         if (test < 0) {
             throw new CliErrors.OptionException("--test must be 0 (all 10,000 images) or positive, got " + test);
         }
-        if (!(lr > 0) || Double.isInfinite(lr)) {
+        if (lr != null && (!(lr > 0) || Double.isInfinite(lr))) {
             throw new CliErrors.OptionException("--lr must be positive, got " + lr);
         }
         if (!(momentum >= 0 && momentum < 1)) {
@@ -200,9 +209,14 @@ public class DemoCommand implements Callable<Integer> {
      * model and the arithmetic.
      */
     String trainingJob() {
-        return String.format(Locale.ROOT, "net=%s pool=%s dataset=%s limit=%d epochs=%d batch=%d lr=%s momentum=%s"
-                + " hidden=%d msb=%s seed=%d", net, pool, dataset.name().toLowerCase(Locale.ROOT), trainImages(),
-                trainEpochs(), batch, lr, momentum, hidden, msb, seed);
+        return String.format(Locale.ROOT, "net=%s pool=%s dataset=%s limit=%d epochs=%d batch=%d updater=%s lr=%s"
+                + " momentum=%s hidden=%d msb=%s seed=%d", net, pool, dataset.name().toLowerCase(Locale.ROOT),
+                trainImages(), trainEpochs(), batch, updater, learningRate(), momentum, hidden, msb, seed);
+    }
+
+    /** The learning rate given, or the updater's default (0.03 for Nesterovs as CryptGPU's LeNet, DL4J's 0.001 for Adam). */
+    double learningRate() {
+        return lr != null ? lr : updater == Updater.adam ? 0.001 : 0.03;
     }
 
     // ---------------------------------------------------------------------------------------------- train

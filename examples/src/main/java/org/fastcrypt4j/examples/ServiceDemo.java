@@ -204,10 +204,11 @@ final class ServiceDemo {
                 + "\"dataset\":\"%s\",\"train_images\":%d,\"epochs\":%d,\"batch\":%d,\"secure_acc\":%.4f,"
                 + "\"plain_acc\":%.4f,\"agreement\":%.4f,\"exported_acc\":%.4f,\"s_per_batch\":%.3f,"
                 + "\"plain_s_per_batch\":%.4f,\"bytes_per_server\":[%d,%d,%d],\"upload_bytes_per_image\":%.0f,"
-                + "\"steps\":%d,\"msb\":\"%s\"}%n", o.net, o.pool, o.dataset.name().toLowerCase(Locale.ROOT), n,
+                + "\"steps\":%d,\"msb\":\"%s\",\"updater\":\"%s\",\"lr\":%s}%n", o.net, o.pool,
+                o.dataset.name().toLowerCase(Locale.ROOT), n,
                 o.trainEpochs(), o.batch, secureEval.accuracy(), twin.eval().accuracy(), agree / (double) testN,
                 exported.accuracy(), secondsPerBatch, twin.secondsPerBatch(), serverBytes[0], serverBytes[1],
-                serverBytes[2], perImageUpload, r.steps() - r.firstStep(), o.msb);
+                serverBytes[2], perImageUpload, r.steps() - r.firstStep(), o.msb, o.updater, o.learningRate());
         double gap = Math.abs(secureEval.accuracy() - twin.eval().accuracy());
         if (gap > 0.05) {
             System.out.printf(Locale.ROOT, "demo: FAILED: private accuracy is %.1f points from the plaintext twin's%n",
