@@ -74,14 +74,49 @@ public final class InverseSqrt {
         return y;
     }
 
-    /** y0 = c 2^-m for x in [4^m, 4^(m+1)), from one DReLU pass over the thresholds 4^(lo+1) .. 4^hi. */
+    /**
+     * Most compared values in one DReLU pass: a pass holds about a dozen arrays of its length per party (the
+     * comparison's bit planes and messages), so Adam's 18 comparisons for each of LeNet's 431,000 parameters in one
+     * pass would need gigabytes per party; passes of at most 2^20 values keep it near 100 MB.
+     */
+    static final int MAX_COMPARISONS_PER_PASS = 1 << 20;
+
+    /**
+     * y0 = c 2^-m for x in [4^m, 4^(m+1)), from DReLU passes over the thresholds 4^(lo+1) .. 4^hi (one pass, 10
+     * rounds, unless the input has more than {@link #MAX_COMPARISONS_PER_PASS} / (hi - lo) elements).
+     */
     static SharedTensor initialGuess(Session s, SharedTensor x, int fx, int lo, int hi) {
+        return initialGuess(s, x, fx, lo, hi, MAX_COMPARISONS_PER_PASS);
+    }
+
+    /** As {@link #initialGuess(Session, SharedTensor, int, int, int)} with passes of at most {@code maxPerPass}. */
+    static SharedTensor initialGuess(Session s, SharedTensor x, int fx, int lo, int hi, int maxPerPass) {
+        int f = s.fractionalBits();
+        int k = hi - lo;
+        int n = x.intLength();
+        if (k == 0) {
+            return SharedTensor.zeros(s.party(), x.shape()).addPublic(FixedPointOps.encode(GUESS * Math.pow(2, -lo), f));
+        }
+        int slice = Math.max(1, maxPerPass / k);
+        if (n <= slice) {
+            return guess(s, x, fx, lo, hi);
+        }
+        List<long[]> shapes = new ArrayList<>();
+        for (int off = 0; off < n; off += slice) {
+            shapes.add(new long[] {Math.min(slice, n - off)});
+        }
+        List<SharedTensor> parts = new ArrayList<>();
+        for (SharedTensor part : x.reshape(n).splitFlat(shapes)) {
+            parts.add(guess(s, part, fx, lo, hi));
+        }
+        return SharedTensor.concatFlat(s.party(), parts).reshape(x.shape());
+    }
+
+    /** The initial guess of a flat slice, in one DReLU pass. */
+    private static SharedTensor guess(Session s, SharedTensor x, int fx, int lo, int hi) {
         int f = s.fractionalBits();
         SharedTensor y = SharedTensor.zeros(s.party(), x.shape())
                 .addPublic(FixedPointOps.encode(GUESS * Math.pow(2, -lo), f));
-        if (hi == lo) {
-            return y;
-        }
         List<SharedTensor> shifted = new ArrayList<>();
         for (int j = lo + 1; j <= hi; j++) {
             shifted.add(x.addPublic(-threshold(j, fx)));

@@ -48,15 +48,15 @@ public final class SecureOptimizer {
     /** Fractional bits of the public hyper-parameter constants. */
     public static final int CONSTANT_BITS = 30;
 
-    /** State keys of Adam's moments: the parameter's key with these suffixes. */
-    private static final String ADAM_M = "#adam-m";
-    private static final String ADAM_V = "#adam-v";
+    /** State keys of the adaptive updaters' moments: the parameter's key with these suffixes. */
+    private static final String MOMENT_M = "#m";
+    private static final String MOMENT_V = "#v";
 
     /** One parameter's update rule and state. */
     private static final class Slot {
         final UpdateRule rule;
         SharedTensor velocity;
-        final AdamSteps.State adam = new AdamSteps.State();
+        final AdaptiveSteps.State moments = new AdaptiveSteps.State();
 
         Slot(UpdateRule rule) {
             this.rule = rule;
@@ -103,9 +103,11 @@ public final class SecureOptimizer {
             if (v.velocity != null) {
                 out.put(k, v.velocity);
             }
-            if (v.adam.m != null) {
-                out.put(k + ADAM_M, v.adam.m);
-                out.put(k + ADAM_V, v.adam.v);
+            if (v.moments.m != null) {
+                out.put(k + MOMENT_M, v.moments.m);
+            }
+            if (v.moments.v != null) {
+                out.put(k + MOMENT_V, v.moments.v);
             }
         });
         return out;
@@ -114,15 +116,15 @@ public final class SecureOptimizer {
     /** Restores the momentum state saved by {@link #state()}. */
     public void restoreState(Map<String, SharedTensor> state) {
         state.forEach((k, v) -> {
-            String key = k.endsWith(ADAM_M) || k.endsWith(ADAM_V) ? k.substring(0, k.length() - ADAM_M.length()) : k;
+            String key = k.endsWith(MOMENT_M) || k.endsWith(MOMENT_V) ? k.substring(0, k.length() - MOMENT_M.length()) : k;
             Slot slot = slots.get(key);
             if (slot == null) {
                 throw new IllegalArgumentException("optimizer state for unknown parameter " + k);
             }
-            if (k.endsWith(ADAM_M)) {
-                slot.adam.m = v;
-            } else if (k.endsWith(ADAM_V)) {
-                slot.adam.v = v;
+            if (k.endsWith(MOMENT_M)) {
+                slot.moments.m = v;
+            } else if (k.endsWith(MOMENT_V)) {
+                slot.moments.v = v;
             } else {
                 slot.velocity = v;
             }
@@ -153,7 +155,7 @@ public final class SecureOptimizer {
         }
         GradientComparisons cmp = GradientComparisons.run(s, slots.keySet(), k -> slots.get(k).rule, params, grads,
                 batchSize, iteration, epoch);
-        Map<String, SharedTensor> adamSteps = adamSteps(s, cmp, params, grads, batchSize, iteration, epoch);
+        Map<String, SharedTensor> adaptiveSteps = adaptiveSteps(s, cmp, params, grads, batchSize, iteration, epoch);
         List<SharedTensor> combos = new ArrayList<>();
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
             String key = e.getKey();
@@ -169,9 +171,10 @@ public final class SecureOptimizer {
             // lr * g' = (lr / N) g + lr l2 w + lr l1 sign(w), at scale f + CONSTANT_BITS
             SharedTensor lrG = scaled(g, w, signAtF, lr, l1, l2, batchSize, 1);
             SharedTensor decay = wd == 0 ? null : w.mul(constant(wd));
-            if (rule.adam() != null) {
-                // - alpha_t u, u = m / sqrt(v) at scale f
-                SharedTensor delta = adamSteps.get(key).mul(-constant(AdamSteps.alpha(rule.adam(), lr, iteration)));
+            if (rule.adaptive()) {
+                // - scale u, u = numerator / sqrt(v) at scale f
+                SharedTensor delta = adaptiveSteps.get(key).mul(-constant(AdaptiveSteps.scale(rule.updater(), lr,
+                        iteration)));
                 combos.add(decay == null ? delta : delta.sub(decay));
             } else if (!rule.nesterovs()) {
                 SharedTensor delta = lrG.neg();
@@ -197,16 +200,16 @@ public final class SecureOptimizer {
         return out;
     }
 
-    /** Adam's normalised steps of the parameters that use it (none: empty, no messages). */
-    private Map<String, SharedTensor> adamSteps(Session s, GradientComparisons cmp, Map<String, SharedTensor> params,
+    /** The normalised steps of the parameters with adaptive updaters (none: empty, no messages). */
+    private Map<String, SharedTensor> adaptiveSteps(Session s, GradientComparisons cmp, Map<String, SharedTensor> params,
             Map<String, SharedTensor> grads, int batchSize, long iteration, int epoch) {
         Map<String, SharedTensor> gPrime = new LinkedHashMap<>();
-        Map<String, org.nd4j.linalg.learning.config.Adam> configs = new LinkedHashMap<>();
-        Map<String, AdamSteps.State> states = new LinkedHashMap<>();
+        Map<String, IUpdater> configs = new LinkedHashMap<>();
+        Map<String, AdaptiveSteps.State> states = new LinkedHashMap<>();
         int f = s.fractionalBits();
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
             UpdateRule rule = e.getValue().rule;
-            if (rule.adam() == null) {
+            if (!rule.adaptive()) {
                 continue;
             }
             String key = e.getKey();
@@ -214,13 +217,13 @@ public final class SecureOptimizer {
             SharedTensor signAtF = l1 == 0 ? null : cmp.sign(key).mul(1L << f);
             gPrime.put(key, scaled(cmp.clipped(key, grads.get(key)), params.get(key), signAtF, 1, l1,
                     rule.l2(iteration, epoch), batchSize, 1));
-            configs.put(key, rule.adam());
-            states.put(key, e.getValue().adam);
+            configs.put(key, rule.updater());
+            states.put(key, e.getValue().moments);
         }
         if (gPrime.isEmpty()) {
             return Map.of();
         }
-        return AdamSteps.steps(s, gPrime, configs, states);
+        return AdaptiveSteps.steps(s, gPrime, configs, states, iteration);
     }
 
     /** {@code factor * lr * g'} at scale f + CONSTANT_BITS, each constant rounded once. */

@@ -3,7 +3,6 @@ package org.fastcrypt4j.nn.training;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -14,11 +13,11 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /**
  * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
- * learning-rate and momentum schedules, or Adam), the regularization of that parameter (L1, L2, weight decay, each with
+ * learning-rate and momentum schedules, or Adam, Nadam, RmsProp, AdaGrad), the regularization of that parameter (L1, L2, weight decay, each with
  * its coefficient schedule; the layer's bias regularization for biases) and the layer's gradient normalization.
  * Every hyper-parameter is public (a function of the iteration and epoch only), as in DL4J.
  *
- * @param updater        Sgd, Nesterovs or Adam
+ * @param updater        Sgd, Nesterovs, Adam, Nadam, RmsProp or AdaGrad
  * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
  * @param normalization  None or ClipElementWiseAbsoluteValue
  * @param threshold      the clipping threshold of {@code ClipElementWiseAbsoluteValue}
@@ -60,11 +59,11 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
         if (u instanceof Sgd || u instanceof Nesterovs) {
             return null;
         }
-        if (u instanceof Adam adam) {
-            return AdamSteps.problem(adam);
+        if (AdaptiveSteps.kindOf(u) != null) {
+            return AdaptiveSteps.problem(u);
         }
         return "updater " + (u == null ? "none" : u.getClass().getSimpleName())
-                + " not supported (Sgd, Nesterovs or Adam)";
+                + " not supported (Sgd, Nesterovs, Adam, Nadam, RmsProp, AdaGrad)";
     }
 
     /** Why {@code g} cannot run on shares, or null. */
@@ -79,9 +78,9 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
         return normalization == GradientNormalization.ClipElementWiseAbsoluteValue;
     }
 
-    /** The Adam configuration, or null for another updater. */
-    Adam adam() {
-        return updater instanceof Adam a ? a : null;
+    /** True for the adaptive updaters (Adam, Nadam, RmsProp, AdaGrad: {@link AdaptiveSteps}). */
+    boolean adaptive() {
+        return AdaptiveSteps.kindOf(updater) != null;
     }
 
     boolean nesterovs() {

@@ -67,4 +67,21 @@ class InverseSqrtTest {
             }
         }
     }
+
+    /** The initial guess in several DReLU passes (bounded memory) equals the one-pass guess. */
+    @Test
+    void initialGuessInSeveralPassesEqualsOnePass() {
+        int n = 1000;
+        long[] enc = new long[n];
+        SplittableRandom r = new SplittableRandom(System.nanoTime());
+        for (int i = 0; i < n; i++) {
+            enc[i] = r.nextLong(1L << 40);
+        }
+        List<long[][]> out = Parties.overIpc(MpcSettings.defaults(), s -> {
+            SharedTensor sx = Sharing.input(s, 0, s.party() == 0 ? RingTensor.of(enc, 10, 100) : null, 10, 100);
+            return new long[][] {Sharing.revealToAll(s, InverseSqrt.initialGuess(s, sx, 24, -10, 3)).toLongArray(),
+                Sharing.revealToAll(s, InverseSqrt.initialGuess(s, sx, 24, -10, 3, 1300)).toLongArray()};
+        });
+        org.junit.jupiter.api.Assertions.assertArrayEquals(out.get(0)[0], out.get(0)[1]);
+    }
 }

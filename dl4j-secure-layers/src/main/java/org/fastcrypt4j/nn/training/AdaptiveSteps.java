@@ -1,0 +1,230 @@
+package org.fastcrypt4j.nn.training;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.fastcrypt4j.mpc.arithmetic.Multiplication;
+import org.fastcrypt4j.mpc.arithmetic.Truncation;
+import org.fastcrypt4j.mpc.functions.InverseSqrt;
+import org.fastcrypt4j.mpc.sharing.Session;
+import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nadam;
+import org.nd4j.linalg.learning.config.RmsProp;
+
+/**
+ * DL4J's adaptive updaters on shares, for the parameters of one optimizer step that use them: Adam ({@code
+ * AdamUpdater}), Nadam, RmsProp and AdaGrad, with DL4J's own update rules (libnd4j's {@code adam_updater},
+ * {@code nadam_updater}, {@code rms_prop_updater}, {@code ada_grad_updater}). With g' the gradient after division by
+ * N, clipping and L1/L2 (as for the other updaters) and t = iteration + 1:
+ * <pre>
+ *   Adam:    m &lt;- b1 m + (1 - b1) g'   v &lt;- b2 v + (1 - b2) g'^2   step = lr sqrt(1 - b2^t) / (1 - b1^t) * m / sqrt(v)
+ *   Nadam:   m, v as Adam                                     step = lr / (1 - b1^t) * (b1 m + (1 - b1) g') / sqrt(v)
+ *            (both keep v^ = v / (1 - b2^t) instead of v: v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t),
+ *            an average of g'^2 whatever t, and fold 1 / sqrt(1 - b2^t) into the step's public factor)
+ *   RmsProp: v &lt;- d v + (1 - d) g'^2 (v starts at epsilon)     step = lr * g' / sqrt(v)
+ *   AdaGrad: v &lt;- v + g'^2 (v starts at epsilon)               step = lr * g' / sqrt(v)
+ * </pre>
+ * This class returns each parameter's normalised step {@code u = numerator / sqrt(v)}; the caller applies
+ * {@code w <- w - scale u - wd w} with {@link #scale} (in its truncation pass of all parameters).
+ *
+ * <p>Fixed-point care. DL4J's default epsilon (1e-8) is far below the precision at f = 20 (about 1e-6), and the
+ * second moment of small gradients underflows: v = (1 - b2) g^2 is 1e-11 after the first step of a gradient of
+ * 1e-4, which rounds to 0 at f bits, and the step would blow up or freeze. So Adam and Nadam keep the bias-corrected
+ * v^ (of the magnitude of g^2 from the first step on), and the state has wider fractions: m (and the
+ * numerator) at {@value #M_BITS} bits (so that the rounding of a zero gradient's m, times the inverse square root's
+ * ceiling, moves the parameter by less than 1e-4 of a step), g' squared from a copy at {@value #SQUARED_BITS} bits, v at
+ * {@value #V_BITS} bits (1.5e-11), their decays applied with
+ * {@value #DECAY_BITS}-bit constants (which keeps |v| &lt; 64 within the ring's room), and 1/sqrt(v) comes from
+ * {@link InverseSqrt} over [4^{@value #LO}, 4^({@value #HI} + 1)) = [2.3e-10, 64). Below that range the inverse square
+ * root stays below 5.32 * 2^16, which acts as an epsilon of about 3e-6 on sqrt(v): a parameter whose gradients stay
+ * under about 1.5e-5 moves less than in DL4J. DL4J's epsilon (added to sqrt(v)), up to
+ * {@value #MAX_EPSILON}, is negligible beside that and is not added. The step's relative precision is about
+ * 2^-37 / v + 1e-5 (v^ for Adam and Nadam): 7e-6 for a gradient of 1e-3, a few percent near the bottom of the range.
+ * v must stay below 64 (gradients, after division by the batch size, below 8 for Adam, Nadam and RmsProp; AdaGrad's sum
+ * of squares below 64: clip the gradients when they may be larger).
+ *
+ * <p>Steps and cost per parameter: g' (two truncation passes, 2 rounds each), g'^2 (one product, 3 rounds, 8 + 3.5 bytes),
+ * m, the numerator and v (one truncation pass, 2 rounds, up to 3 values), 1/sqrt(v) ({@value #HI} - ({@value #LO}) = 18
+ * compared values and 15 products: about 10 + 30 rounds and 18 * 39 + 15 * 10.5 bytes from P0), u (one product).
+ * About 60 rounds per step whatever the network's size, and about 900 bytes per parameter from P0 (800 from the
+ * others). Nothing is opened.
+ */
+final class AdaptiveSteps {
+
+    /** The adaptive updaters on shares. */
+    enum Kind { ADAM, NADAM, RMSPROP, ADAGRAD }
+
+    /** Fractional bits of the first moment m and the numerator. */
+    static final int M_BITS = 32;
+
+    /** Fractional bits of the copy of g' that is squared (its square must stay within the ring's room). */
+    static final int SQUARED_BITS = 26;
+
+    /** Fractional bits of the second moment v. */
+    static final int V_BITS = 36;
+
+    /** Fractional bits of the decay constants in the moments' update (v at 36 bits leaves room for 20). */
+    static final int DECAY_BITS = 20;
+
+    /** The inverse square root's range: [4^LO, 4^(HI+1)). */
+    static final int LO = -16;
+    static final int HI = 2;
+
+    /** The largest epsilon accepted (ignored beside the floor of the inverse square root). */
+    static final double MAX_EPSILON = 1e-5;
+
+    /** One parameter's state: the first moment (Adam, Nadam) and the second. */
+    static final class State {
+        SharedTensor m;
+        SharedTensor v;
+    }
+
+    private AdaptiveSteps() {
+    }
+
+    /** The kind of {@code u}, or null when it is not an adaptive updater this class runs. */
+    static Kind kindOf(IUpdater u) {
+        if (u instanceof Adam) {
+            return Kind.ADAM;
+        }
+        if (u instanceof Nadam) {
+            return Kind.NADAM;
+        }
+        if (u instanceof RmsProp) {
+            return Kind.RMSPROP;
+        }
+        if (u instanceof AdaGrad) {
+            return Kind.ADAGRAD;
+        }
+        return null;
+    }
+
+    /** Why the adaptive updater {@code u} cannot run on shares, or null. */
+    static String problem(IUpdater u) {
+        double eps = epsilon(u);
+        if (eps > MAX_EPSILON) {
+            return "updater " + u.getClass().getSimpleName() + " with epsilon " + eps + " not supported (at most "
+                    + MAX_EPSILON + ")";
+        }
+        return null;
+    }
+
+    private static double epsilon(IUpdater u) {
+        return switch (kindOf(u)) {
+            case ADAM -> ((Adam) u).getEpsilon();
+            case NADAM -> ((Nadam) u).getEpsilon();
+            case RMSPROP -> ((RmsProp) u).getEpsilon();
+            case ADAGRAD -> ((AdaGrad) u).getEpsilon();
+        };
+    }
+
+    /** The factor of the normalised step at this iteration, for learning rate {@code lr} (DL4J's). */
+    static double scale(IUpdater u, double lr, long iteration) {
+        double t = iteration + 1;
+        return switch (kindOf(u)) {
+            // Adam and Nadam keep v^ = v / (1 - b2^t), so 1/sqrt(v) = 1/sqrt(v^) / sqrt(1 - b2^t)
+            case ADAM -> lr / (1 - Math.pow(((Adam) u).getBeta1(), t));
+            case NADAM -> lr / (1 - Math.pow(((Nadam) u).getBeta1(), t))
+                    / Math.sqrt(1 - Math.pow(((Nadam) u).getBeta2(), t));
+            case RMSPROP, ADAGRAD -> lr;
+        };
+    }
+
+    /**
+     * The normalised steps u (at f bits) of the adaptive parameters, updating their states: {@code gPrime} holds each
+     * parameter's g' at scale f + {@link SecureOptimizer#CONSTANT_BITS} (not yet truncated), {@code updaters} their
+     * configurations.
+     */
+    static Map<String, SharedTensor> steps(Session s, Map<String, SharedTensor> gPrime, Map<String, IUpdater> updaters,
+            Map<String, State> states, long iteration) {
+        double t = iteration + 1;
+        int f = s.fractionalBits();
+        int c = SecureOptimizer.CONSTANT_BITS;
+        int d = DECAY_BITS;
+        List<String> keys = new ArrayList<>(gPrime.keySet());
+        // g' at M_BITS (for m and the numerators) and at SQUARED_BITS (for its square)
+        SharedTensor[] g = SecureOptimizer.truncateAll(s, values(keys, gPrime), c + f - M_BITS);
+        List<SharedTensor> flatG = List.of(SecureOptimizer.truncateAll(s, values(keys, gPrime), c + f - SQUARED_BITS));
+        // g'^2 at V_BITS: one product pass
+        SharedTensor all = SharedTensor.concatFlat(s.party(), flatG);
+        SharedTensor sq = Truncation.truncateProduct(s, Multiplication.localShare(s, all, all,
+                Multiplication.ELEMENTWISE), 2 * SQUARED_BITS - V_BITS);
+        SharedTensor[] g2 = sq.splitFlat(shapes(flatG));
+        // m, the numerator and v: one truncation pass
+        List<SharedTensor> combos = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            IUpdater u = updaters.get(keys.get(i));
+            State st = states.get(keys.get(i));
+            long[] shape = g[i].shape();
+            Kind kind = kindOf(u);
+            if (kind == Kind.ADAM || kind == Kind.NADAM) {
+                double b1 = kind == Kind.ADAM ? ((Adam) u).getBeta1() : ((Nadam) u).getBeta1();
+                double b2 = kind == Kind.ADAM ? ((Adam) u).getBeta2() : ((Nadam) u).getBeta2();
+                SharedTensor m = st.m == null ? SharedTensor.zeros(s.party(), shape) : st.m;
+                SharedTensor v = st.v == null ? SharedTensor.zeros(s.party(), shape) : st.v;
+                combos.add(m.mul(constant(b1, d)).add(g[i].mul(constant(1 - b1, d))));
+                if (kind == Kind.NADAM) {
+                    // b1 m_new + (1 - b1) g' = b1^2 m + (1 - b1)(1 + b1) g'
+                    combos.add(m.mul(constant(b1 * b1, d)).add(g[i].mul(constant((1 - b1) * (1 + b1), d))));
+                }
+                // v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t): public coefficients
+                double norm = 1 - Math.pow(b2, t);
+                combos.add(v.mul(constant(b2 * (1 - Math.pow(b2, t - 1)) / norm, d))
+                        .add(g2[i].mul(constant((1 - b2) / norm, d))));
+            } else {
+                SharedTensor v = st.v == null ? SharedTensor.zeros(s.party(), shape)
+                        .addPublic(constant(epsilon(u), V_BITS)) : st.v;
+                double decay = kind == Kind.RMSPROP ? ((RmsProp) u).getRmsDecay() : 1;
+                double fresh = kind == Kind.RMSPROP ? 1 - decay : 1;
+                combos.add(v.mul(constant(decay, d)).add(g2[i].mul(constant(fresh, d))));
+            }
+        }
+        SharedTensor[] next = SecureOptimizer.truncateAll(s, combos, d);
+        List<SharedTensor> numerators = new ArrayList<>();
+        List<SharedTensor> vs = new ArrayList<>();
+        int k = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            State st = states.get(keys.get(i));
+            Kind kind = kindOf(updaters.get(keys.get(i)));
+            if (kind == Kind.ADAM || kind == Kind.NADAM) {
+                st.m = next[k++];
+                numerators.add(kind == Kind.NADAM ? next[k++] : st.m);
+            } else {
+                numerators.add(g[i]);
+            }
+            st.v = next[k++];
+            vs.add(st.v);
+        }
+        // 1/sqrt(v) at f, then u = numerator / sqrt(v) at f
+        SharedTensor r = InverseSqrt.inverseSqrt(s, SharedTensor.concatFlat(s.party(), vs), V_BITS, LO, HI);
+        SharedTensor u = Truncation.truncateProduct(s, Multiplication.localShare(s,
+                SharedTensor.concatFlat(s.party(), numerators), r, Multiplication.ELEMENTWISE), M_BITS);
+        SharedTensor[] us = u.splitFlat(shapes(numerators));
+        Map<String, SharedTensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.put(keys.get(i), us[i]);
+        }
+        return out;
+    }
+
+    private static List<SharedTensor> values(List<String> keys, Map<String, SharedTensor> m) {
+        List<SharedTensor> out = new ArrayList<>();
+        keys.forEach(k -> out.add(m.get(k)));
+        return out;
+    }
+
+    private static List<long[]> shapes(List<SharedTensor> xs) {
+        List<long[]> out = new ArrayList<>();
+        xs.forEach(x -> out.add(x.shape()));
+        return out;
+    }
+
+    private static long constant(double v, int bits) {
+        return Math.round(v * (double) (1L << bits));
+    }
+}
