@@ -10,6 +10,7 @@ import org.fastcrypt4j.mpc.arithmetic.Truncation;
 import org.fastcrypt4j.mpc.functions.InverseSqrt;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -57,7 +58,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
 final class AdaptiveSteps {
 
     /** The adaptive updaters on shares. */
-    enum Kind { ADAM, NADAM, RMSPROP, ADAGRAD }
+    enum Kind { ADAM, NADAM, RMSPROP, ADAGRAD, ADADELTA }
 
     /** Fractional bits of the first moment m and the numerator. */
     static final int M_BITS = 32;
@@ -101,11 +102,17 @@ final class AdaptiveSteps {
         if (u instanceof AdaGrad) {
             return Kind.ADAGRAD;
         }
+        if (u instanceof AdaDelta) {
+            return Kind.ADADELTA;   // its steps are AdaDeltaSteps'
+        }
         return null;
     }
 
     /** Why the adaptive updater {@code u} cannot run on shares, or null. */
     static String problem(IUpdater u) {
+        if (u instanceof AdaDelta) {
+            return null;   // its epsilon is added exactly (AdaDeltaSteps)
+        }
         double eps = epsilon(u);
         if (eps > MAX_EPSILON) {
             return "updater " + u.getClass().getSimpleName() + " with epsilon " + eps + " not supported (at most "
@@ -120,6 +127,7 @@ final class AdaptiveSteps {
             case NADAM -> ((Nadam) u).getEpsilon();
             case RMSPROP -> ((RmsProp) u).getEpsilon();
             case ADAGRAD -> ((AdaGrad) u).getEpsilon();
+            case ADADELTA -> ((AdaDelta) u).getEpsilon();
         };
     }
 
@@ -132,6 +140,7 @@ final class AdaptiveSteps {
             case NADAM -> lr / (1 - Math.pow(((Nadam) u).getBeta1(), t))
                     / Math.sqrt(1 - Math.pow(((Nadam) u).getBeta2(), t));
             case RMSPROP, ADAGRAD -> lr;
+            case ADADELTA -> 1;
         };
     }
 

@@ -9,6 +9,7 @@ import org.fastcrypt4j.mpc.arithmetic.Truncation;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.ring.RingTensor;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
@@ -51,12 +52,15 @@ public final class SecureOptimizer {
     /** State keys of the adaptive updaters' moments: the parameter's key with these suffixes. */
     private static final String MOMENT_M = "#m";
     private static final String MOMENT_V = "#v";
+    private static final String DELTA_MSG = "#msg";
+    private static final String DELTA_MSDX = "#msdx";
 
     /** One parameter's update rule and state. */
     private static final class Slot {
         final UpdateRule rule;
         SharedTensor velocity;
         final AdaptiveSteps.State moments = new AdaptiveSteps.State();
+        final AdaDeltaSteps.State delta = new AdaDeltaSteps.State();
 
         Slot(UpdateRule rule) {
             this.rule = rule;
@@ -109,6 +113,10 @@ public final class SecureOptimizer {
             if (v.moments.v != null) {
                 out.put(k + MOMENT_V, v.moments.v);
             }
+            if (v.delta.msg != null) {
+                out.put(k + DELTA_MSG, v.delta.msg);
+                out.put(k + DELTA_MSDX, v.delta.msdx);
+            }
         });
         return out;
     }
@@ -116,12 +124,17 @@ public final class SecureOptimizer {
     /** Restores the momentum state saved by {@link #state()}. */
     public void restoreState(Map<String, SharedTensor> state) {
         state.forEach((k, v) -> {
-            String key = k.endsWith(MOMENT_M) || k.endsWith(MOMENT_V) ? k.substring(0, k.length() - MOMENT_M.length()) : k;
+            int hash = k.lastIndexOf('#');
+            String key = hash < 0 ? k : k.substring(0, hash);
             Slot slot = slots.get(key);
             if (slot == null) {
                 throw new IllegalArgumentException("optimizer state for unknown parameter " + k);
             }
-            if (k.endsWith(MOMENT_M)) {
+            if (k.endsWith(DELTA_MSG)) {
+                slot.delta.msg = v;
+            } else if (k.endsWith(DELTA_MSDX)) {
+                slot.delta.msdx = v;
+            } else if (k.endsWith(MOMENT_M)) {
                 slot.moments.m = v;
             } else if (k.endsWith(MOMENT_V)) {
                 slot.moments.v = v;
@@ -206,6 +219,9 @@ public final class SecureOptimizer {
         Map<String, SharedTensor> gPrime = new LinkedHashMap<>();
         Map<String, IUpdater> configs = new LinkedHashMap<>();
         Map<String, AdaptiveSteps.State> states = new LinkedHashMap<>();
+        Map<String, SharedTensor> deltaGPrime = new LinkedHashMap<>();
+        Map<String, AdaDelta> deltaConfigs = new LinkedHashMap<>();
+        Map<String, AdaDeltaSteps.State> deltaStates = new LinkedHashMap<>();
         int f = s.fractionalBits();
         for (Map.Entry<String, Slot> e : slots.entrySet()) {
             UpdateRule rule = e.getValue().rule;
@@ -215,15 +231,26 @@ public final class SecureOptimizer {
             String key = e.getKey();
             double l1 = rule.l1(iteration, epoch);
             SharedTensor signAtF = l1 == 0 ? null : cmp.sign(key).mul(1L << f);
-            gPrime.put(key, scaled(cmp.clipped(key, grads.get(key)), params.get(key), signAtF, 1, l1,
-                    rule.l2(iteration, epoch), batchSize, 1));
-            configs.put(key, rule.updater());
-            states.put(key, e.getValue().moments);
+            SharedTensor g = scaled(cmp.clipped(key, grads.get(key)), params.get(key), signAtF, 1, l1,
+                    rule.l2(iteration, epoch), batchSize, 1);
+            if (rule.updater() instanceof AdaDelta ad) {
+                deltaGPrime.put(key, g);
+                deltaConfigs.put(key, ad);
+                deltaStates.put(key, e.getValue().delta);
+            } else {
+                gPrime.put(key, g);
+                configs.put(key, rule.updater());
+                states.put(key, e.getValue().moments);
+            }
         }
-        if (gPrime.isEmpty()) {
-            return Map.of();
+        Map<String, SharedTensor> out = new LinkedHashMap<>();
+        if (!gPrime.isEmpty()) {
+            out.putAll(AdaptiveSteps.steps(s, gPrime, configs, states, iteration));
         }
-        return AdaptiveSteps.steps(s, gPrime, configs, states, iteration);
+        if (!deltaGPrime.isEmpty()) {
+            out.putAll(AdaDeltaSteps.steps(s, deltaGPrime, deltaConfigs, deltaStates));
+        }
+        return out;
     }
 
     /** {@code factor * lr * g'} at scale f + CONSTANT_BITS, each constant rounded once. */
