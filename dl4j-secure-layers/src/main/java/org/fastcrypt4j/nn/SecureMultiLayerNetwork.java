@@ -338,8 +338,8 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
     }
 
     /**
-     * The network's output on shares: the output layer's activation (softmax computed on shares, or the identity
-     * for MSE outputs), scale f. Nothing is revealed.
+     * The network's output on shares: the output layer's activation (softmax computed on shares, or an MSE output's
+     * activation), scale f. Nothing is revealed.
      */
     public SharedTensor output(SharedTensor features) {
         return outputLayer().activate(logits(features));
@@ -349,14 +349,15 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
      * Reveals the network's prediction for shared features to party {@code receiver} only: the output layer's
      * logits, computed without the last truncation and divided by 2^2f in the clear at the receiver (so the
      * receiver learns the logits at full precision and nothing else), then the output activation applied there
-     * (softmax probabilities, or the identity). Returns them at the receiver, {@code null} elsewhere.
+     * (softmax probabilities, or an MSE output's activation). Returns them at the receiver, {@code null} elsewhere.
      */
     public INDArray output(SharedTensor features, int receiver) {
         INDArray logits = revealLogits(features, receiver);
         if (logits == null) {
             return null;
         }
-        return outputConf().isSoftmaxCrossEntropy() ? softmaxRows(logits) : logits;
+        return outputConf().isSoftmaxCrossEntropy() ? softmaxRows(logits)
+                : outputConf().getActivationFn().getActivation(logits, false);   // a public function, at the receiver
     }
 
     /** The logits revealed to {@code receiver} as in {@link #output(SharedTensor, int)}, without the activation. */

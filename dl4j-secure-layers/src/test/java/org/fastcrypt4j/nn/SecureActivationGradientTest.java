@@ -4,10 +4,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
+import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The activations beyond ReLU and identity ({@link SecureActivationLayer} with leaky ReLU, sigmoid, tanh, softmax):
@@ -53,5 +55,24 @@ class SecureActivationGradientTest extends LayerGradientCheck {
     @Test
     void softmaxMatchesDl4j() {
         check(Activation.SOFTMAX.getActivationFunction(), 1e-2, 2e-2, true);
+    }
+
+    /**
+     * MSE output layers after an activation (DL4J's autoencoder example ends in leaky ReLU with MSE): the logits
+     * forward and the gradients of the weights, the bias and the input against DL4J's {@code OutputLayer}, with the
+     * activation's tolerances above (gradients scaled by each tensor's largest entry: the weight gradient sums the
+     * activation's error over the batch).
+     */
+    @Test
+    void mseOutputsAfterAnActivationMatchDl4j() {
+        SplittableRandom r = new SplittableRandom(seed);
+        Object[][] cases = {{Activation.LEAKYRELU.getActivationFunction(), LINEAR_TOL},
+            {Activation.RELU.getActivationFunction(), LINEAR_TOL}, {Activation.SIGMOID.getActivationFunction(), 4e-3},
+            {Activation.TANH.getActivationFunction(), 1e-2}};
+        for (Object[] c : cases) {
+            SecureOutputLayer conf = new SecureOutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(6).nOut(3)
+                    .activation((IActivation) c[0]).build();
+            check(conf, params(conf, r), input(r, 8, 6), uniform(r, 2, 8, 3), LINEAR_TOL, (double) c[1], true);
+        }
     }
 }

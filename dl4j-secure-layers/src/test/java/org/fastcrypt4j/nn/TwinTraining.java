@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.fastcrypt4j.nn.training.TrainingOptions;
+import org.fastcrypt4j.ring.RingTensor;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Private training of a DL4J configuration beside DL4J's own training of it: the oracle of the training tests. */
 final class TwinTraining {
@@ -33,6 +40,11 @@ final class TwinTraining {
             List<Double> losses) {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        return train(net, data, epochs, losses);
+    }
+
+    /** Trains {@code net} one step per batch, adding each step's data loss to {@code losses}. */
+    private static MultiLayerNetwork train(MultiLayerNetwork net, List<DataSet> data, int epochs, List<Double> losses) {
         net.setListeners(new BaseTrainingListener() {
             @Override
             public void onGradientCalculation(org.deeplearning4j.nn.api.Model model) {
@@ -47,20 +59,25 @@ final class TwinTraining {
 
     /**
      * Trains {@code plainConf} privately (data owner P1, model owner P0) for {@code epochs} over {@code data}, one
-     * batch per step, and DL4J's plaintext twin from the same initial weights on the same batches; asserts that the
+     * batch per step, and DL4J's plaintext twin from the same initial weights on the same batches (dropping the same
+     * units where the configuration has dropout); asserts that the
      * parameters after training agree within {@code tol * (1 + largest parameter)}, that the loss was revealed to
      * the data owner only and that the last revealed loss matches DL4J's loss of the last batch (its score less the
      * regularization terms) within 2e-2 relative. Failures print {@code seed}.
      */
     static void assertTracks(MultiLayerConfiguration plainConf, List<DataSet> data, int epochs, double tol, long seed) {
-        List<Double> plainLosses = new ArrayList<>();
-        MultiLayerNetwork expected = trainPlain(plainConf, data, epochs, plainLosses);
         MultiLayerNetwork initial = new MultiLayerNetwork(plainConf);
         initial.init();
         MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);
+        boolean dropout = secure.getConfs().stream().anyMatch(c -> c.getLayer().getIDropout() != null);
+        Map<Integer, List<RingTensor>> masks = new HashMap<>();
         List<Object[]> out = ThreeParties.run(s -> {
             SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
             net.importModel(0, s.party() == 0 ? initial : null);
+            if (dropout && s.party() == 0) {
+                net.setDropoutMaskListener((layer, iteration, keep) ->
+                        masks.computeIfAbsent(layer, k -> new ArrayList<>()).add(keep));
+            }
             List<Double> scores = new ArrayList<>();
             net.setListeners(new BaseTrainingListener() {
                 @Override
@@ -77,6 +94,9 @@ final class TwinTraining {
             net.exportModel(0, target);
             return new Object[] {target, scores, net.step()};
         });
+        List<Double> plainLosses = new ArrayList<>();
+        MultiLayerNetwork expected = dropout ? trainReplaying(secure, initial, masks, data, epochs, plainLosses)
+                : trainPlain(plainConf, data, epochs, plainLosses);
         MultiLayerNetwork trained = (MultiLayerNetwork) out.get(0)[0];
         assertNull(out.get(1)[0]);
         assertNull(out.get(2)[0]);
@@ -95,6 +115,30 @@ final class TwinTraining {
         double plainScore = plainLosses.get(plainLosses.size() - 1);
         double secureScore = atOwner.get(atOwner.size() - 1);
         assertEquals(plainScore, secureScore, 2e-2 * (1 + Math.abs(plainScore)), "revealed loss, seed " + seed);
+    }
+
+    /**
+     * DL4J's twin of a secure configuration with dropout ({@link SecureConversion#toPlain}: the same layer indices),
+     * from {@code initial}'s weights, replaying the masks the secure run drew ({@link ReplayDropout}) so that both
+     * drop the same units.
+     */
+    private static MultiLayerNetwork trainReplaying(MultiLayerConfiguration secure, MultiLayerNetwork initial,
+            Map<Integer, List<RingTensor>> masks, List<DataSet> data, int epochs, List<Double> losses) {
+        MultiLayerConfiguration twin = SecureConversion.toPlain(secure);
+        for (int i = 0; i < twin.getConfs().size(); i++) {
+            Layer l = twin.getConf(i).getLayer();
+            if (l.getIDropout() instanceof Dropout d && masks.containsKey(i)) {
+                ReplayDropout replay = new ReplayDropout(d.getP());
+                for (RingTensor m : masks.get(i)) {
+                    replay.add(Nd4j.createFromArray(m.toLongArray()).castTo(DataType.DOUBLE).reshape(m.shape()));
+                }
+                l.setIDropout(replay);
+            }
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(twin);
+        net.init();
+        net.setParams(initial.params().dup());
+        return train(net, data, epochs, losses);
     }
 
 }

@@ -61,10 +61,13 @@ public class SecureOutputLayer extends SecureFeedForwardLayer {
             return null;
         }
         if (loss instanceof LossMSE) {
-            return SecureLayerChecks.isIdentity(activation) ? null
-                    : "loss MSE needs an identity output, got " + activation;
+            SecureActivationKind kind = SecureActivationKind.of(activation);
+            return kind != null && kind != SecureActivationKind.SOFTMAX ? null
+                    : "loss MSE after activation " + activation + " not supported (identity, ReLU, leaky ReLU, sigmoid,"
+                            + " tanh)";
         }
-        return "loss " + loss + " not supported (MCXENT or NEGATIVELOGLIKELIHOOD with softmax, MSE with identity)";
+        return "loss " + loss + " not supported (MCXENT or NEGATIVELOGLIKELIHOOD with softmax, MSE with identity, ReLU,"
+                + " leaky ReLU, sigmoid or tanh)";
     }
 
     public ILossFunction getLossFn() {

@@ -16,8 +16,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <ul>
  *   <li>{@link #forward}: the logits at scale f (as {@link SecureDense}).</li>
  *   <li>{@link #lossGradient}: softmax cross-entropy {@code dZ = softmax(z) - y} ({@link Softmax}: max, exp,
- *       reciprocal on shares, nothing revealed), or MSE {@code dZ = 2 (z - y) / nOut} (one truncation for the public
- *       scale); per example, as DL4J's loss functions give it, the mean over the batch being the updater's job.</li>
+ *       reciprocal on shares, nothing revealed), or MSE after the layer's activation a = A(z) (identity, ReLU, leaky
+ *       ReLU, sigmoid, tanh: {@link ActivationPass}) {@code dZ = A'(z) * 2 (a - y) / nOut} (one truncation for the
+ *       public scale, then the activation's backward pass); per example, as DL4J's loss functions give it, the mean
+ *       over the batch being the updater's job.</li>
  *   <li>{@link #logitsForReveal}: {@code x W + 2^f b} without the final truncation (one reshare round, 8 bytes per
  *       logit per party): the receiver of a reveal divides by 2^2f in the clear, so no party's view decides a
  *       rounding bit of what it receives (the leak of the wrap-free truncation, see
@@ -54,9 +56,10 @@ public class SecureOutput extends AbstractSecureLayer<SecureOutputLayer> {
         return z;
     }
 
-    /** The output layer's activation of the logits: softmax on shares, or the logits themselves (identity). */
+    /** The output layer's activation of the logits on shares: softmax, or the MSE output's activation. */
     public SharedTensor activate(SharedTensor logits) {
-        return layerConf().isSoftmaxCrossEntropy() ? Softmax.softmax(session(), logits) : logits;
+        return layerConf().isSoftmaxCrossEntropy() ? Softmax.softmax(session(), logits)
+                : ActivationPass.forward(session(), layerConf().getActivationFn(), logits).output();
     }
 
     /** The loss gradient, and the mean loss over the batch when asked for (shared; a scalar [1]), else null. */
@@ -75,7 +78,7 @@ public class SecureOutput extends AbstractSecureLayer<SecureOutputLayer> {
     /**
      * {@link #lossGradient}, and with {@code withLoss} the mean loss as DL4J scores it: cross-entropy
      * {@code mean_i -log softmax(z_i)[y_i]} ({@link Softmax#crossEntropyLoss}, reusing the softmax's row max and
-     * sums), or {@code mean_i sum_j (z_ij - y_ij)^2 / nOut} for MSE. Nothing is opened.
+     * sums), or {@code mean_i sum_j (a_ij - y_ij)^2 / nOut} for MSE. Nothing is opened.
      */
     public LossStep lossStep(SharedTensor logits, SharedTensor labels, boolean withLoss) {
         SecureOutputLayer c = layerConf();
@@ -87,10 +90,11 @@ public class SecureOutput extends AbstractSecureLayer<SecureOutputLayer> {
             SharedTensor loss = withLoss ? Softmax.crossEntropyLoss(s, logits, labels, p) : null;
             return new LossStep(p.probabilities().sub(labels), loss);
         }
-        SharedTensor diff = logits.sub(labels);
+        ActivationPass out = ActivationPass.forward(s, c.getActivationFn(), logits);
+        SharedTensor diff = out.output().sub(labels);
         SharedTensor loss = withLoss ? FixedPointOps.mulConstant(s, FixedPointOps.square(s, diff).sum().reshape(1),
                 1.0 / (n * c.getNOut())) : null;
-        return new LossStep(FixedPointOps.mulConstant(s, diff, 2.0 / c.getNOut()), loss);
+        return new LossStep(out.backward(s, FixedPointOps.mulConstant(s, diff, 2.0 / c.getNOut())), loss);
     }
 
     @Override

@@ -9,6 +9,8 @@ import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.mpc.sharing.Sharing;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
+import org.fastcrypt4j.nn.conf.SecureActivationKind;
+import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.training.SharedBatches;
 import org.fastcrypt4j.service.JobFailure;
 import org.fastcrypt4j.service.Request;
@@ -60,6 +62,7 @@ final class QueryJob {
         long rows = r.getLong("rows", 1, ctx.settings.maxRows());
         long[] shape = r.getShape("features", 1 << 24);
         JobContext.checkRows(item.client(), shape, m.secureConf());
+        checkOutputActivation(item.client(), m.secureConf());
         long width = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
         if (rows * width > ctx.settings.maxValues()) {
             throw new JobFailure("client '" + item.client() + "' sends " + rows + " rows of " + width + " values: more"
@@ -78,6 +81,18 @@ final class QueryJob {
         for (long at = 0; at < rows; at += BATCH) {
             SharedTensor z = net.logitsForClient(SharedBatches.rows(x, at, Math.min(rows, at + BATCH)));
             c.send("query/logits", Sharing.revealToClient(s, z).toLongArray());
+        }
+    }
+
+    /**
+     * Queries return logits that the querier turns into softmax probabilities or takes as they are (identity): a model
+     * whose MSE output follows another activation is refused before anything is received.
+     */
+    private static void checkOutputActivation(String client, org.deeplearning4j.nn.conf.MultiLayerConfiguration conf) {
+        SecureOutputLayer out = (SecureOutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer();
+        if (!out.isSoftmaxCrossEntropy() && SecureActivationKind.of(out.getActivationFn()) != SecureActivationKind.IDENTITY) {
+            throw new JobFailure("client '" + client + "' queries a model whose output activation is "
+                    + out.getActivationFn() + ": queries support softmax and identity outputs only");
         }
     }
 
