@@ -273,12 +273,15 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
         SharedTensor eps = timer.timed(out.describe(), "backward", () -> out.backward(loss[0].gradient(),
                 layers.size() > 1));
         stack.backwardBelowOutput(eps);
+        // DL4J divides the gradient by the batch size and scores the mean loss only with miniBatch(true) (its default)
+        boolean miniBatch = conf.getConf(0).isMiniBatch();
         timer.timed("update", "backward", () -> {
-            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(), n, loop.step(),
-                    loop.epoch()));
+            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(),
+                    miniBatch ? n : 1, loop.step(), loop.epoch()));
             return null;
         });
-        return loss[0].loss();
+        SharedTensor mean = loss[0].loss();
+        return mean == null || miniBatch ? mean : mean.mul(n);
     }
 
     /**
