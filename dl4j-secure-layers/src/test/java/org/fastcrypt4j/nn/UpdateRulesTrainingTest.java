@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -154,6 +155,23 @@ class UpdateRulesTrainingTest {
                 data(), 2, ADAM_TOL, seed);
     }
 
+    /**
+     * DL4J's L2-norm gradient normalizations, per layer and per parameter, renormalizing and clipping (thresholds
+     * below and above the norms, so that some groups clip and others do not).
+     */
+    @Test
+    void l2NormGradientNormalizationsFollowDl4j() {
+        for (GradientNormalization g : new GradientNormalization[] {GradientNormalization.RenormalizeL2PerLayer,
+            GradientNormalization.RenormalizeL2PerParamType, GradientNormalization.ClipL2PerLayer,
+            GradientNormalization.ClipL2PerParamType}) {
+            TwinTraining.assertTracks(mlp(base().updater(new Sgd(0.1)).gradientNormalization(g)
+                    .gradientNormalizationThreshold(0.3)), data(), 2, TOL, seed);
+        }
+        TwinTraining.assertTracks(mlp(base().updater(new Nesterovs(0.05, 0.9)).l2(0.01)
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(2)),
+                data(), 2, TOL, seed);
+    }
+
     @Test
     void updateRulesRefuseWhatTheyCannotRun() {
         assertNull(UpdateRule.of(new Sgd(0.1)).problem());
@@ -161,10 +179,10 @@ class UpdateRulesTrainingTest {
         assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem().contains("epsilon"));
         assertNull(UpdateRule.of(new AdaDelta()).problem());
         assertTrue(UpdateRule.of(new AMSGrad(1e-3)).problem().contains("AMSGrad"));
-        assertTrue(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer).contains("ClipL2PerLayer"));
+        assertNull(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer));
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
                 () -> SecureConversion.toSecure(mlp(base().updater(new AMSGrad(1e-3))
-                        .gradientNormalization(GradientNormalization.RenormalizeL2PerLayer))));
+                        .weightNoise(new DropConnect(0.5)))));
         // grouped by cause: each cause once, naming both layers
         Map<String, List<String>> causes = e.causes();
         assertEquals(2, causes.size(), e.getMessage());

@@ -22,8 +22,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * loss summed over a batch of N, lr and mu the learning rate and momentum at this iteration and epoch:
  * <ol>
  *   <li>divide by the batch size: g / N (folded into the constants below);</li>
- *   <li>gradient normalization {@code ClipElementWiseAbsoluteValue} with threshold t: clip(g / N, -t, t), computed as
- *       {@code c = g - relu(g - Nt) + relu(-g - Nt)} (then divided by N with the rest);</li>
+ *   <li>gradient normalization: {@code ClipElementWiseAbsoluteValue} with threshold t: clip(g / N, -t, t), computed
+ *       as {@code c = g - relu(g - Nt) + relu(-g - Nt)} (then divided by N with the rest); the L2-norm modes per
+ *       layer or per parameter by {@link L2Normalization};</li>
  *   <li>before the updater, L1 and L2: {@code g' = c / N + l1 sign(w) + l2 w};</li>
  *   <li>the updater: SGD {@code update = lr g'}; Nesterovs ({@code NesterovsUpdater}: v &lt;- mu v - lr g',
  *       {@code update = mu v_prev - (1 + mu) v}), expanded so that both new values come from v_prev and g' in the same
@@ -166,6 +167,7 @@ public final class SecureOptimizer {
                 throw new IllegalStateException("party " + s.party() + ": no parameter or gradient for " + key);
             }
         }
+        grads = L2Normalization.apply(s, grads, slots.keySet(), k -> slots.get(k).rule, batchSize);
         GradientComparisons cmp = GradientComparisons.run(s, slots.keySet(), k -> slots.get(k).rule, params, grads,
                 batchSize, iteration, epoch);
         Map<String, SharedTensor> adaptiveSteps = adaptiveSteps(s, cmp, params, grads, batchSize, iteration, epoch);

@@ -19,8 +19,8 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
  *
  * @param updater        Sgd, Nesterovs, Adam, Nadam, RmsProp, AdaGrad or AdaDelta
  * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
- * @param normalization  None or ClipElementWiseAbsoluteValue
- * @param threshold      the clipping threshold of {@code ClipElementWiseAbsoluteValue}
+ * @param normalization  None, ClipElementWiseAbsoluteValue or an L2-norm mode ({@link L2Normalization})
+ * @param threshold      the clipping threshold
  */
 public record UpdateRule(IUpdater updater, List<Regularization> regularization, GradientNormalization normalization,
         double threshold) {
@@ -68,10 +68,11 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
 
     /** Why {@code g} cannot run on shares, or null. */
     public static String normalizationProblem(GradientNormalization g) {
-        if (g == null || g == GradientNormalization.None || g == GradientNormalization.ClipElementWiseAbsoluteValue) {
+        if (g == null || g == GradientNormalization.None || g == GradientNormalization.ClipElementWiseAbsoluteValue
+                || L2Normalization.isL2(g)) {
             return null;
         }
-        return "gradient normalization " + g + " not supported (ClipElementWiseAbsoluteValue)";
+        return "gradient normalization " + g + " not supported";
     }
 
     boolean clips() {
