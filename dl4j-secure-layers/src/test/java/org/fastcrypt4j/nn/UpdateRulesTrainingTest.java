@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.AMSGrad;
+import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
@@ -52,7 +53,8 @@ class UpdateRulesTrainingTest {
     private static final double TOL = 1e-4;
 
     /**
-     * The adaptive updaters (Adam, Nadam, RmsProp, AdaGrad, AdaDelta): their steps are normalised (about lr each), and a
+     * The adaptive updaters (Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta): their steps are normalised (about lr
+     * each), and a
      * parameter whose gradients stay under about 1.5e-5 moves less than in DL4J (the inverse square root's floor);
      * 1e-3 * (1 + largest parameter) (measured: 3e-6 to 1.3e-4).
      */
@@ -142,7 +144,7 @@ class UpdateRulesTrainingTest {
     }
 
     @Test
-    void nadamRmsPropAdaGradAndAdaDeltaFollowDl4j() {
+    void nadamRmsPropAdaGradAdaDeltaAndAmsGradFollowDl4j() {
         // DL4J's Nadam does not correct v's bias: its first steps are about 60 lr, so a small lr keeps them moderate
         TwinTraining.assertTracks(mlp(base().updater(new Nadam(0.001)), Activation.IDENTITY), data(), 2, ADAM_TOL,
                 seed);
@@ -151,6 +153,8 @@ class UpdateRulesTrainingTest {
         TwinTraining.assertTracks(mlp(base().updater(new AdaGrad(0.05)).l2(0.01), Activation.IDENTITY), data(), 2,
                 ADAM_TOL, seed);
         TwinTraining.assertTracks(mlp(base().updater(new AdaDelta()), Activation.IDENTITY), data(), 2, ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new AMSGrad(0.01)), Activation.IDENTITY), data(), 3, ADAM_TOL,
+                seed);
         TwinTraining.assertTracks(mlp(base().updater(new AdaDelta()).weightDecay(0.01, true), Activation.IDENTITY),
                 data(), 2, ADAM_TOL, seed);
     }
@@ -178,15 +182,15 @@ class UpdateRulesTrainingTest {
         assertNull(UpdateRule.of(new Adam(1e-3)).problem());
         assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem().contains("epsilon"));
         assertNull(UpdateRule.of(new AdaDelta()).problem());
-        assertTrue(UpdateRule.of(new AMSGrad(1e-3)).problem().contains("AMSGrad"));
+        assertTrue(UpdateRule.of(new AdaMax(1e-3)).problem().contains("AdaMax"));
         assertNull(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer));
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
-                () -> SecureConversion.toSecure(mlp(base().updater(new AMSGrad(1e-3))
+                () -> SecureConversion.toSecure(mlp(base().updater(new AdaMax(1e-3))
                         .weightNoise(new DropConnect(0.5)))));
         // grouped by cause: each cause once, naming both layers
         Map<String, List<String>> causes = e.causes();
         assertEquals(2, causes.size(), e.getMessage());
         causes.values().forEach(where -> assertEquals(2, where.size(), e.getMessage()));
-        assertEquals(1, e.getMessage().split("updater AMSGrad", -1).length - 1, e.getMessage());
+        assertEquals(1, e.getMessage().split("updater AdaMax", -1).length - 1, e.getMessage());
     }
 }

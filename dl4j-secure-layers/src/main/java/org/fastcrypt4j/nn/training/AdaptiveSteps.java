@@ -8,8 +8,10 @@ import java.util.Map;
 import org.fastcrypt4j.mpc.arithmetic.Multiplication;
 import org.fastcrypt4j.mpc.arithmetic.Truncation;
 import org.fastcrypt4j.mpc.functions.InverseSqrt;
+import org.fastcrypt4j.mpc.functions.Relu;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.nd4j.linalg.learning.config.AMSGrad;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
@@ -19,13 +21,15 @@ import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
  * DL4J's adaptive updaters on shares, for the parameters of one optimizer step that use them: Adam ({@code
- * AdamUpdater}), Nadam, RmsProp and AdaGrad, with DL4J's own update rules (libnd4j's {@code adam_updater},
- * {@code nadam_updater}, {@code rms_prop_updater}, {@code ada_grad_updater}). With g' the gradient after division by
+ * AdamUpdater}), Nadam, AMSGrad, RmsProp and AdaGrad, with DL4J's own update rules (libnd4j's {@code adam_updater},
+ * {@code nadam_updater}, {@code ams_grad_updater}, {@code rms_prop_updater}, {@code ada_grad_updater}); AMSGrad's
+ * maximum is one ReLU per parameter and step (h + relu(v - h)). With g' the gradient after division by
  * N, clipping and L1/L2 (as for the other updaters) and t = iteration + 1:
  * <pre>
  *   Adam:    m &lt;- b1 m + (1 - b1) g'   v &lt;- b2 v + (1 - b2) g'^2   step = lr sqrt(1 - b2^t) / (1 - b1^t) * m / sqrt(v)
  *   Nadam:   m, v as Adam                                     step = lr / (1 - b1^t) * (b1 m + (1 - b1) g') / sqrt(v)
- *            (both keep v^ = v / (1 - b2^t) instead of v: v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t),
+ *   AMSGrad: m, v as Adam, h &lt;- max(h, v)                    step = lr sqrt(1 - b2^t) / (1 - b1^t) * m / sqrt(h)
+ *            (all three keep v^ = v / (1 - b2^t) instead of v, AMSGrad h^ alike: v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t),
  *            an average of g'^2 whatever t, and fold 1 / sqrt(1 - b2^t) into the step's public factor)
  *   RmsProp: v &lt;- d v + (1 - d) g'^2 (v starts at epsilon)     step = lr * g' / sqrt(v)
  *   AdaGrad: v &lt;- v + g'^2 (v starts at epsilon)               step = lr * g' / sqrt(v)
@@ -58,7 +62,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
 final class AdaptiveSteps {
 
     /** The adaptive updaters on shares. */
-    enum Kind { ADAM, NADAM, RMSPROP, ADAGRAD, ADADELTA }
+    enum Kind { ADAM, NADAM, AMSGRAD, RMSPROP, ADAGRAD, ADADELTA }
 
     /** Fractional bits of the first moment m and the numerator. */
     static final int M_BITS = 32;
@@ -79,10 +83,11 @@ final class AdaptiveSteps {
     /** The largest epsilon accepted (ignored beside the floor of the inverse square root). */
     static final double MAX_EPSILON = 1e-5;
 
-    /** One parameter's state: the first moment (Adam, Nadam) and the second. */
+    /** One parameter's state: the first moment (Adam, Nadam, AMSGrad), the second, and AMSGrad's running maximum. */
     static final class State {
         SharedTensor m;
         SharedTensor v;
+        SharedTensor h;
     }
 
     private AdaptiveSteps() {
@@ -95,6 +100,9 @@ final class AdaptiveSteps {
         }
         if (u instanceof Nadam) {
             return Kind.NADAM;
+        }
+        if (u instanceof AMSGrad) {
+            return Kind.AMSGRAD;
         }
         if (u instanceof RmsProp) {
             return Kind.RMSPROP;
@@ -125,6 +133,7 @@ final class AdaptiveSteps {
         return switch (kindOf(u)) {
             case ADAM -> ((Adam) u).getEpsilon();
             case NADAM -> ((Nadam) u).getEpsilon();
+            case AMSGRAD -> ((AMSGrad) u).getEpsilon();
             case RMSPROP -> ((RmsProp) u).getEpsilon();
             case ADAGRAD -> ((AdaGrad) u).getEpsilon();
             case ADADELTA -> ((AdaDelta) u).getEpsilon();
@@ -137,6 +146,7 @@ final class AdaptiveSteps {
         return switch (kindOf(u)) {
             // Adam and Nadam keep v^ = v / (1 - b2^t), so 1/sqrt(v) = 1/sqrt(v^) / sqrt(1 - b2^t)
             case ADAM -> lr / (1 - Math.pow(((Adam) u).getBeta1(), t));
+            case AMSGRAD -> lr / (1 - Math.pow(((AMSGrad) u).getBeta1(), t));
             case NADAM -> lr / (1 - Math.pow(((Nadam) u).getBeta1(), t))
                     / Math.sqrt(1 - Math.pow(((Nadam) u).getBeta2(), t));
             case RMSPROP, ADAGRAD -> lr;
@@ -171,9 +181,9 @@ final class AdaptiveSteps {
             State st = states.get(keys.get(i));
             long[] shape = g[i].shape();
             Kind kind = kindOf(u);
-            if (kind == Kind.ADAM || kind == Kind.NADAM) {
-                double b1 = kind == Kind.ADAM ? ((Adam) u).getBeta1() : ((Nadam) u).getBeta1();
-                double b2 = kind == Kind.ADAM ? ((Adam) u).getBeta2() : ((Nadam) u).getBeta2();
+            if (hasMoment(kind)) {
+                double b1 = beta1(u);
+                double b2 = beta2(u);
                 SharedTensor m = st.m == null ? SharedTensor.zeros(s.party(), shape) : st.m;
                 SharedTensor v = st.v == null ? SharedTensor.zeros(s.party(), shape) : st.v;
                 combos.add(m.mul(constant(b1, d)).add(g[i].mul(constant(1 - b1, d))));
@@ -185,6 +195,11 @@ final class AdaptiveSteps {
                 double norm = 1 - Math.pow(b2, t);
                 combos.add(v.mul(constant(b2 * (1 - Math.pow(b2, t - 1)) / norm, d))
                         .add(g2[i].mul(constant((1 - b2) / norm, d))));
+                if (kind == Kind.AMSGRAD) {
+                    // the running maximum, bias-corrected as v^: h^_(t-1) (1 - b2^(t-1)) / (1 - b2^t) before the max
+                    SharedTensor h = st.h == null ? SharedTensor.zeros(s.party(), shape) : st.h;
+                    combos.add(h.mul(constant((1 - Math.pow(b2, t - 1)) / norm, d)));
+                }
             } else {
                 SharedTensor v = st.v == null ? SharedTensor.zeros(s.party(), shape)
                         .addPublic(constant(epsilon(u), V_BITS)) : st.v;
@@ -196,11 +211,13 @@ final class AdaptiveSteps {
         SharedTensor[] next = SecureOptimizer.truncateAll(s, combos, d);
         List<SharedTensor> numerators = new ArrayList<>();
         List<SharedTensor> vs = new ArrayList<>();
+        List<Integer> maxAt = new ArrayList<>();
+        List<SharedTensor> maxPrev = new ArrayList<>();
         int k = 0;
         for (int i = 0; i < keys.size(); i++) {
             State st = states.get(keys.get(i));
             Kind kind = kindOf(updaters.get(keys.get(i)));
-            if (kind == Kind.ADAM || kind == Kind.NADAM) {
+            if (hasMoment(kind)) {
                 st.m = next[k++];
                 numerators.add(kind == Kind.NADAM ? next[k++] : st.m);
             } else {
@@ -208,7 +225,12 @@ final class AdaptiveSteps {
             }
             st.v = next[k++];
             vs.add(st.v);
+            if (kind == Kind.AMSGRAD) {
+                maxAt.add(i);
+                maxPrev.add(next[k++]);
+            }
         }
+        runningMaxima(s, keys, states, vs, maxAt, maxPrev);
         // 1/sqrt(v) at f, then u = numerator / sqrt(v) at f
         SharedTensor r = InverseSqrt.inverseSqrt(s, SharedTensor.concatFlat(s.party(), vs), V_BITS, LO, HI);
         SharedTensor u = Truncation.truncateProduct(s, Multiplication.localShare(s,
@@ -219,6 +241,41 @@ final class AdaptiveSteps {
             out.put(keys.get(i), us[i]);
         }
         return out;
+    }
+
+    private static boolean hasMoment(Kind kind) {
+        return kind == Kind.ADAM || kind == Kind.NADAM || kind == Kind.AMSGRAD;
+    }
+
+    private static double beta1(IUpdater u) {
+        return u instanceof Adam a ? a.getBeta1() : u instanceof Nadam n ? n.getBeta1() : ((AMSGrad) u).getBeta1();
+    }
+
+    private static double beta2(IUpdater u) {
+        return u instanceof Adam a ? a.getBeta2() : u instanceof Nadam n ? n.getBeta2() : ((AMSGrad) u).getBeta2();
+    }
+
+    /**
+     * AMSGrad's running maxima h^ = max(h^_prev, v^) = h^_prev + relu(v^ - h^_prev), in one ReLU pass over all its
+     * parameters; each replaces its v^ in {@code vs} (the inverse square root is taken of the maximum).
+     */
+    private static void runningMaxima(Session s, List<String> keys, Map<String, State> states, List<SharedTensor> vs,
+            List<Integer> at, List<SharedTensor> prev) {
+        if (at.isEmpty()) {
+            return;
+        }
+        List<SharedTensor> diffs = new ArrayList<>();
+        for (int j = 0; j < at.size(); j++) {
+            diffs.add(vs.get(at.get(j)).sub(prev.get(j)));
+        }
+        SharedTensor[] relu = Relu.forward(s, SharedTensor.concatFlat(s.party(), diffs)).output()
+                .splitFlat(shapes(diffs));
+        for (int j = 0; j < at.size(); j++) {
+            int i = at.get(j);
+            SharedTensor h = prev.get(j).add(relu[j]);
+            states.get(keys.get(i)).h = h;
+            vs.set(i, h);
+        }
     }
 
     private static List<SharedTensor> values(List<String> keys, Map<String, SharedTensor> m) {

@@ -53,6 +53,7 @@ public final class SecureOptimizer {
     /** State keys of the adaptive updaters' moments: the parameter's key with these suffixes. */
     private static final String MOMENT_M = "#m";
     private static final String MOMENT_V = "#v";
+    private static final String MOMENT_H = "#h";
     private static final String DELTA_MSG = "#msg";
     private static final String DELTA_MSDX = "#msdx";
 
@@ -114,6 +115,9 @@ public final class SecureOptimizer {
             if (v.moments.v != null) {
                 out.put(k + MOMENT_V, v.moments.v);
             }
+            if (v.moments.h != null) {
+                out.put(k + MOMENT_H, v.moments.h);
+            }
             if (v.delta.msg != null) {
                 out.put(k + DELTA_MSG, v.delta.msg);
                 out.put(k + DELTA_MSDX, v.delta.msdx);
@@ -135,6 +139,8 @@ public final class SecureOptimizer {
                 slot.delta.msg = v;
             } else if (k.endsWith(DELTA_MSDX)) {
                 slot.delta.msdx = v;
+            } else if (k.endsWith(MOMENT_H)) {
+                slot.moments.h = v;
             } else if (k.endsWith(MOMENT_M)) {
                 slot.moments.m = v;
             } else if (k.endsWith(MOMENT_V)) {

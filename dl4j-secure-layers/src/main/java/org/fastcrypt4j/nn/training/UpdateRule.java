@@ -13,11 +13,11 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 
 /**
  * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
- * learning-rate and momentum schedules, or Adam, Nadam, RmsProp, AdaGrad, AdaDelta), the regularization of that parameter (L1, L2, weight decay, each with
+ * learning-rate and momentum schedules, or Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta), the regularization of that parameter (L1, L2, weight decay, each with
  * its coefficient schedule; the layer's bias regularization for biases) and the layer's gradient normalization.
  * Every hyper-parameter is public (a function of the iteration and epoch only), as in DL4J.
  *
- * @param updater        Sgd, Nesterovs, Adam, Nadam, RmsProp, AdaGrad or AdaDelta
+ * @param updater        Sgd, Nesterovs, Adam, Nadam, AMSGrad, RmsProp, AdaGrad or AdaDelta
  * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
  * @param normalization  None, ClipElementWiseAbsoluteValue or an L2-norm mode ({@link L2Normalization})
  * @param threshold      the clipping threshold
@@ -63,7 +63,7 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
             return AdaptiveSteps.problem(u);
         }
         return "updater " + (u == null ? "none" : u.getClass().getSimpleName())
-                + " not supported (Sgd, Nesterovs, Adam, Nadam, RmsProp, AdaGrad, AdaDelta)";
+                + " not supported (Sgd, Nesterovs, Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta)";
     }
 
     /** Why {@code g} cannot run on shares, or null. */
