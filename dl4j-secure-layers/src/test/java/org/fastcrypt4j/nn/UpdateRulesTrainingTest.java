@@ -54,9 +54,8 @@ class UpdateRulesTrainingTest {
 
     /**
      * The adaptive updaters (Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta): their steps are normalised (about lr
-     * each), and a
-     * parameter whose gradients stay under about 1.5e-5 moves less than in DL4J (the inverse square root's floor);
-     * 1e-3 * (1 + largest parameter) (measured: 3e-6 to 1.3e-4).
+     * each), and a parameter whose gradients stay under about 1.5e-5 moves less than in DL4J (the inverse square
+     * root's floor); 1e-3 * (1 + largest parameter) (measured: 3e-6 to 1.3e-4).
      */
     private static final double ADAM_TOL = 1e-3;
 
