@@ -72,13 +72,13 @@ final class AdaDeltaSteps {
             State st = states.get(keys.get(i));
             double rho = configs.get(keys.get(i)).getRho();
             SharedTensor msg = st.msg == null ? SharedTensor.zeros(s.party(), g[i].shape()) : st.msg;
-            combos.add(msg.mul(constant(rho, d)).add(g2[i].mul(constant(1 - rho, d))));
+            combos.add(msg.mul(AdaptiveSteps.constant(rho, d)).add(g2[i].mul(AdaptiveSteps.constant(1 - rho, d))));
         }
         SharedTensor[] msg = SecureOptimizer.truncateAll(s, combos, d);
         List<SharedTensor> plusEps = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             State st = states.get(keys.get(i));
-            long eps = constant(configs.get(keys.get(i)).getEpsilon(), vb);
+            long eps = AdaptiveSteps.constant(configs.get(keys.get(i)).getEpsilon(), vb);
             SharedTensor msdx = st.msdx == null ? SharedTensor.zeros(s.party(), g[i].shape()) : st.msdx;
             plusEps.add(msdx.addPublic(eps));
             plusEps.add(msg[i].addPublic(eps));
@@ -86,7 +86,7 @@ final class AdaDeltaSteps {
         }
         SharedTensor all = SharedTensor.concatFlat(s.party(), plusEps);
         SharedTensor[] r = InverseSqrt.inverseSqrt(s, all, vb, AdaptiveSteps.LO, AdaptiveSteps.HI)
-                .splitFlat(shapes(plusEps));
+                .splitFlat(AdaptiveSteps.shapes(plusEps));
         // sqrt(msdx + eps) at ROOT_BITS and g' / sqrt(msg + eps) at SQUARED_BITS, in one product pass each
         List<SharedTensor> roots = new ArrayList<>();
         List<SharedTensor> rootsR = new ArrayList<>();
@@ -102,14 +102,14 @@ final class AdaDeltaSteps {
         SharedTensor quotient = product(s, quotG, quotR, mb + f - sb);
         SharedTensor step = Truncation.truncateProduct(s, Multiplication.localShare(s, root, quotient,
                 Multiplication.ELEMENTWISE), ROOT_BITS);
-        SharedTensor[] steps = step.splitFlat(shapes(quotG));
+        SharedTensor[] steps = step.splitFlat(AdaptiveSteps.shapes(quotG));
         SharedTensor[] step2 = squares(s, List.of(steps), 2 * sb - vb);
         List<SharedTensor> next = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             State st = states.get(keys.get(i));
             double rho = configs.get(keys.get(i)).getRho();
             SharedTensor msdx = st.msdx == null ? SharedTensor.zeros(s.party(), g[i].shape()) : st.msdx;
-            next.add(msdx.mul(constant(rho, d)).add(step2[i].mul(constant(1 - rho, d))));
+            next.add(msdx.mul(AdaptiveSteps.constant(rho, d)).add(step2[i].mul(AdaptiveSteps.constant(1 - rho, d))));
         }
         SharedTensor[] msdx = SecureOptimizer.truncateAll(s, next, d);
         SharedTensor[] atF = SecureOptimizer.truncateAll(s, List.of(steps), sb - f);
@@ -129,16 +129,6 @@ final class AdaDeltaSteps {
 
     /** The squares of {@code xs}, truncated by {@code shift}, in one product pass. */
     private static SharedTensor[] squares(Session s, List<SharedTensor> xs, int shift) {
-        return product(s, xs, xs, shift).splitFlat(shapes(xs));
-    }
-
-    private static List<long[]> shapes(List<SharedTensor> xs) {
-        List<long[]> out = new ArrayList<>();
-        xs.forEach(x -> out.add(x.shape()));
-        return out;
-    }
-
-    private static long constant(double v, int bits) {
-        return Math.round(v * (double) (1L << bits));
+        return product(s, xs, xs, shift).splitFlat(AdaptiveSteps.shapes(xs));
     }
 }

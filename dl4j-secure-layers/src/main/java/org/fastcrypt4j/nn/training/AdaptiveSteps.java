@@ -284,13 +284,15 @@ final class AdaptiveSteps {
         return out;
     }
 
-    private static List<long[]> shapes(List<SharedTensor> xs) {
+    /** The shapes of {@code xs}, in order (for {@link SharedTensor#splitFlat}). */
+    static List<long[]> shapes(List<SharedTensor> xs) {
         List<long[]> out = new ArrayList<>();
         xs.forEach(x -> out.add(x.shape()));
         return out;
     }
 
-    private static long constant(double v, int bits) {
+    /** {@code v} as a public fixed-point constant with {@code bits} fractional bits. */
+    static long constant(double v, int bits) {
         return Math.round(v * (double) (1L << bits));
     }
 }

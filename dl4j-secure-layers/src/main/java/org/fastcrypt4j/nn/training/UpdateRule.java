@@ -10,6 +10,7 @@ import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
@@ -103,21 +104,21 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
 
     /** The sum of the L1 coefficients at this iteration and epoch. */
     double l1(long iteration, int epoch) {
-        double c = 0;
-        for (Regularization r : regularization) {
-            if (r instanceof L1Regularization l1) {
-                c += l1.getL1().valueAt((int) iteration, epoch);
-            }
-        }
-        return c;
+        return coefficients(L1Regularization.class, L1Regularization::getL1, iteration, epoch);
     }
 
     /** The sum of the L2 coefficients at this iteration and epoch. */
     double l2(long iteration, int epoch) {
+        return coefficients(L2Regularization.class, L2Regularization::getL2, iteration, epoch);
+    }
+
+    /** The sum over the regularization terms of one type of their coefficient schedules' values. */
+    private <R extends Regularization> double coefficients(Class<R> type, java.util.function.Function<R, ISchedule> coeff,
+            long iteration, int epoch) {
         double c = 0;
         for (Regularization r : regularization) {
-            if (r instanceof L2Regularization l2) {
-                c += l2.getL2().valueAt((int) iteration, epoch);
+            if (type.isInstance(r)) {
+                c += coeff.apply(type.cast(r)).valueAt((int) iteration, epoch);
             }
         }
         return c;
