@@ -11,38 +11,41 @@ import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 
 /**
- * 1/sqrt(x) for x &gt;= 0 over a wide range of magnitudes, as adaptive optimizers (Adam, RmsProp, AdaGrad) and batch
- * normalization need: the magnitude is found by comparisons against public powers of four, which give an initial
- * guess within a factor sqrt 2, then Newton's iteration for the inverse square root converges from there. This is
- * the structure of Keller and Sun's inverse square root for secure training (ICML 2022, MP-SPDZ), which normalises
- * by bit decomposition; here the normalisation is a row of comparisons, cheaper in rounds and simple to verify.
+ * 1/sqrt(x) for x &gt;= 0 over a wide range of magnitudes, as adaptive optimizers (Adam, RmsProp, AdaGrad, AdaDelta),
+ * L2-norm gradient normalization and batch normalization need: the magnitude is found by comparisons against public
+ * powers of sixteen, which give an initial guess within a factor 2, then Newton's iteration for the inverse square
+ * root converges from there. This is the structure of Keller and Sun's inverse square root for secure training (ICML
+ * 2022, MP-SPDZ), which normalises by bit decomposition; here the normalisation is a row of comparisons, simple to
+ * verify (one comparison per factor 16 of range, traded against two more Newton steps than a factor 4 would need).
  *
  * <p>Input x at {@code fx} fractional bits (a wider fraction than f keeps small second moments), output at f. For
  * a range {@code [4^lo, 4^(hi+1))}:
  * <ol>
- *   <li>d_j = DReLU(x - 4^j) for j = lo+1 .. hi, one DReLU pass over hi - lo values per element (10 rounds with the
- *       ABY3-style MSB, about 39 / 31 / 31 bytes per compared value);</li>
- *   <li>y0 = c 2^-lo - sum_j d_j c 2^-j = c 2^-m for x in [4^m, 4^(m+1)), with c = {@value #GUESS}: local
- *       (d_j is a 0/1 sharing at scale 0 times public constants), so y0 sqrt(x) lies in [0.7, 1.4);</li>
+ *   <li>d_j = DReLU(x - 4^j) for j = lo+2, lo+4, ... &lt;= hi, one DReLU pass over {@link #comparisons} values per
+ *       element (10 rounds with the ABY3-style MSB, about 39 / 31 / 31 bytes per compared value);</li>
+ *   <li>y0 = c 2^-lo - sum_j d_j c (2^-(j-2) - 2^-j) = c 2^-m for x in [4^m, 4^(m+2)), with c = {@value #GUESS}:
+ *       local (d_j is a 0/1 sharing at scale 0 times public constants), so y0 sqrt(x) lies in [0.35, 1.4);</li>
  *   <li>{@value #ITERATIONS} Newton steps y &lt;- y (3 - x y^2) / 2: three chained products each (x y truncated by
- *       f (kept at fx bits), then (x y) y truncated by fx, then y (3 - x y^2) truncated by f + 1), 2 rounds each after the first with the wrap-free
- *       truncation, 8 + f/8 bytes per product per party.</li>
+ *       f (kept at fx bits), then (x y) y truncated by fx, then y (3 - x y^2) truncated by f + 1), 2 rounds each
+ *       after the first with the wrap-free truncation, 8 + f/8 bytes per product per party.</li>
  * </ol>
- * Precision: Newton's relative error e -&gt; 1.5 e^2 + ... from at most 0.3 gives below 1e-7 after five steps; the
- * roundings leave |y - 1/sqrt(x)| &lt;= 4 * 2^-f + y (1e-5 + 2^-fx / sqrt(x)) across the range (the last term is the
- * precision of x y at fx bits, which matters only near the bottom of a range that reaches down to few units of
- * 2^-fx). Below 4^lo, where the
- * guess starts too small, the steps grow y by at most 1.5 each: the result stays below 5.32 * 2^-lo (0.7 * 1.5^5; a floor on x of
- * about 0.036 * 4^lo, as a larger epsilon would be); at and above 4^(hi+1) the iteration is not valid. Nothing is
- * opened.
+ * Precision: Newton's relative error from y0 sqrt(x) = 0.35 falls below 1e-9 after seven steps (from 1.4, after
+ * five); the roundings leave |y - 1/sqrt(x)| &lt;= 4 * 2^-f + y (1e-5 + 2^-fx / sqrt(x)) across the range (the last
+ * term is the precision of x y at fx bits, which matters only near the bottom of a range that reaches down to few
+ * units of 2^-fx). Below 4^lo, where the guess starts too small, the steps grow y by at most 1.5 each: the result
+ * stays below 6 * 2^-lo (0.35 * 1.5^7 = 5.98; a floor on x of about 0.028 * 4^lo, as a larger epsilon would be); at and
+ * above 4^(hi+1) the iteration is not valid. Nothing is opened.
  */
 public final class InverseSqrt {
 
     /** Newton steps. */
-    public static final int ITERATIONS = 5;
+    public static final int ITERATIONS = 7;
 
-    /** The initial guess's constant: y0 sqrt(x) in [GUESS, 2 GUESS). */
-    public static final double GUESS = 0.7;
+    /** The initial guess's constant: y0 sqrt(x) in [GUESS, 4 GUESS). */
+    public static final double GUESS = 0.35;
+
+    /** Powers of four between thresholds: thresholds at powers of sixteen. */
+    static final int STEP = 2;
 
     private InverseSqrt() {
     }
@@ -76,14 +79,14 @@ public final class InverseSqrt {
 
     /**
      * Most compared values in one DReLU pass: a pass holds about a dozen arrays of its length per party (the
-     * comparison's bit planes and messages), so Adam's 18 comparisons for each of LeNet's 431,000 parameters in one
+     * comparison's bit planes and messages), so Adam's 9 comparisons for each of LeNet's 431,000 parameters in one
      * pass would need gigabytes per party; passes of at most 2^20 values keep it near 100 MB.
      */
     static final int MAX_COMPARISONS_PER_PASS = 1 << 20;
 
     /**
-     * y0 = c 2^-m for x in [4^m, 4^(m+1)), from DReLU passes over the thresholds 4^(lo+1) .. 4^hi (one pass, 10
-     * rounds, unless the input has more than {@link #MAX_COMPARISONS_PER_PASS} / (hi - lo) elements).
+     * y0 = c 2^-m for x in [4^m, 4^(m+2)), from DReLU passes over the thresholds 4^(lo+2), 4^(lo+4), ... (one pass,
+     * 10 rounds, unless the input has more than {@link #MAX_COMPARISONS_PER_PASS} / {@link #comparisons} elements).
      */
     static SharedTensor initialGuess(Session s, SharedTensor x, int fx, int lo, int hi) {
         return initialGuess(s, x, fx, lo, hi, MAX_COMPARISONS_PER_PASS);
@@ -92,7 +95,7 @@ public final class InverseSqrt {
     /** As {@link #initialGuess(Session, SharedTensor, int, int, int)} with passes of at most {@code maxPerPass}. */
     static SharedTensor initialGuess(Session s, SharedTensor x, int fx, int lo, int hi, int maxPerPass) {
         int f = s.fractionalBits();
-        int k = hi - lo;
+        int k = comparisons(lo, hi);
         int n = x.intLength();
         if (k == 0) {
             return SharedTensor.zeros(s.party(), x.shape()).addPublic(FixedPointOps.encode(GUESS * Math.pow(2, -lo), f));
@@ -118,13 +121,15 @@ public final class InverseSqrt {
         SharedTensor y = SharedTensor.zeros(s.party(), x.shape())
                 .addPublic(FixedPointOps.encode(GUESS * Math.pow(2, -lo), f));
         List<SharedTensor> shifted = new ArrayList<>();
-        for (int j = lo + 1; j <= hi; j++) {
+        for (int j = lo + STEP; j <= hi; j += STEP) {
             shifted.add(x.addPublic(-threshold(j, fx)));
         }
         SharedTensor[] d = Drelu.compute(s, SharedTensor.concatFlat(s.party(), shifted))
                 .splitFlat(Collections.nCopies(shifted.size(), x.shape()));
-        for (int j = lo + 1; j <= hi; j++) {
-            y = y.sub(d[j - lo - 1].mul(FixedPointOps.encode(GUESS * Math.pow(2, -j), f)));
+        int i = 0;
+        for (int j = lo + STEP; j <= hi; j += STEP) {
+            double step = GUESS * (Math.pow(2, -(j - STEP)) - Math.pow(2, -j));
+            y = y.sub(d[i++].mul(FixedPointOps.encode(step, f)));
         }
         return y;
     }
@@ -134,8 +139,8 @@ public final class InverseSqrt {
         return 1L << (2 * j + fx);
     }
 
-    /** Compared values per element: hi - lo. */
+    /** Compared values per element: one per power of sixteen above 4^lo below 4^(hi+1). */
     public static int comparisons(int lo, int hi) {
-        return hi - lo;
+        return (hi - lo) / STEP;
     }
 }

@@ -46,7 +46,7 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * {@value #V_BITS} bits (1.5e-11), their decays applied with
  * {@value #DECAY_BITS}-bit constants (which keeps |v| &lt; 64 within the ring's room), and 1/sqrt(v) comes from
  * {@link InverseSqrt} over [4^{@value #LO}, 4^({@value #HI} + 1)) = [2.3e-10, 64). Below that range the inverse square
- * root stays below 5.32 * 2^16, which acts as an epsilon of about 3e-6 on sqrt(v): a parameter whose gradients stay
+ * root stays below 6 * 2^16, which acts as an epsilon of about 2.6e-6 on sqrt(v): a parameter whose gradients stay
  * under about 1.5e-5 moves less than in DL4J. DL4J's epsilon (added to sqrt(v)), up to
  * {@value #MAX_EPSILON}, is negligible beside that and is not added. The step's relative precision is about
  * 2^-37 / v + 1e-5 (v^ for Adam and Nadam): 7e-6 for a gradient of 1e-3, a few percent near the bottom of the range.
@@ -54,9 +54,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * of squares below 64: clip the gradients when they may be larger).
  *
  * <p>Steps and cost per parameter: g' (two truncation passes, 2 rounds each), g'^2 (one product, 3 rounds, 8 + 3.5 bytes),
- * m, the numerator and v (one truncation pass, 2 rounds, up to 3 values), 1/sqrt(v) ({@value #HI} - ({@value #LO}) = 18
- * compared values and 15 products: about 10 + 30 rounds and 18 * 39 + 15 * 10.5 bytes from P0), u (one product).
- * About 60 rounds per step whatever the network's size, and about 900 bytes per parameter from P0 (800 from the
+ * m, the numerator and v (one truncation pass, 2 rounds, up to 3 values), 1/sqrt(v) ({@link InverseSqrt}: 9
+ * compared values and 21 products, about 10 + 42 rounds and 9 * 39 + 21 * 10.5 bytes from P0), u (one product).
+ * About 70 rounds per step whatever the network's size, and about 650 bytes per parameter from P0 (580 from the
  * others). Nothing is opened.
  */
 final class AdaptiveSteps {
