@@ -25,7 +25,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Networks with DL4J's {@code BatchNormalization} trained privately beside DL4J's own training
  * ({@link TwinTraining#assertTracks}: every parameter after training, the running mean and DL4J's default
- * {@code log10stdev} included, within 1e-2 (1 + largest parameter), as the other training tests), the conversion
+ * {@code log10stdev} included, within 1e-3 (1 + largest parameter); measured 3e-6 and 1.3e-5), the conversion
  * and the JSON round trip of the secure configuration.
  */
 class BatchNormalizationTrainingTest {
@@ -55,13 +55,13 @@ class BatchNormalizationTrainingTest {
 
     @Test
     void mlpWithBatchNormalizationTracksDl4j() {
-        TwinTraining.assertTracks(mlp(), SecureTrainingTest.batches(new SplittableRandom(seed), 3, 8, 12, 4), 2, 1e-2,
+        TwinTraining.assertTracks(mlp(), SecureTrainingTest.batches(new SplittableRandom(seed), 3, 8, 12, 4), 2, 1e-3,
                 seed);
     }
 
     @Test
     void cnnWithBatchNormalizationTracksDl4j() {
-        TwinTraining.assertTracks(cnn(), SecureTrainingTest.batches(new SplittableRandom(seed), 3, 8, 36, 4), 2, 1e-2,
+        TwinTraining.assertTracks(cnn(), SecureTrainingTest.batches(new SplittableRandom(seed), 3, 8, 36, 4), 2, 1e-3,
                 seed);
     }
 

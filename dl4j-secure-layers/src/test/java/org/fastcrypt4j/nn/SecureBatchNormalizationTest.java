@@ -24,14 +24,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Tolerances (per element, |secure - plain| &lt;= tol (1 + |plain|), or per tensor where said): the output and the
  * input gradient go through 1/sqrt(var + eps) (relative error about 1e-5, {@code InverseSqrt}) and two to three
- * truncated products (2^-20 each, scaled by gamma / std and by the inputs of +-100); 2e-3 leaves a factor of about
- * ten over the errors measured. The running statistics are exact but for the constants' rounding and one truncation
- * (1e-4).
+ * truncated products (2^-20 each, scaled by gamma / std and by the inputs of +-100). Measured over three runs:
+ * forward 4e-5, input gradient 2e-6 (per tensor), gamma and beta gradients 2e-5, inference 2e-6; 5e-4 leaves a
+ * factor of about ten. The running statistics are exact but for the constants' rounding and one truncation
+ * (measured 1.5e-5 for the variance, 1e-6 for the mean; 1e-4).
  */
 class SecureBatchNormalizationTest extends LayerGradientCheck {
 
-    private static final double FORWARD_TOL = 2e-3;
-    private static final double GRADIENT_TOL = 2e-3;
+    private static final double FORWARD_TOL = 5e-4;
+    private static final double GRADIENT_TOL = 5e-4;
     private static final double STATISTICS_TOL = 1e-4;
 
     private static SecureBatchNormalizationLayer conf(int channels, double decay) {
@@ -123,7 +124,7 @@ class SecureBatchNormalizationTest extends LayerGradientCheck {
             INDArray expected = net.output(x.dup(), false);
             Run s = secureRun(conf, params, x, null, false);
             assertClose(expected, s.result().output(), FORWARD_TOL, "inference " + shape.length + "d");
-            assertClose(params.get(SecureParamInitializer.MEAN_KEY), s.mean(), 1e-6, "running mean unchanged");
+            assertClose(params.get(SecureParamInitializer.MEAN_KEY), s.mean(), 2e-6, "running mean unchanged");
         }
     }
 }
