@@ -32,7 +32,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  *       averages of the running statistics, {@code mean <- d mean + (1 - d) mu}, {@code var <- d var + (1 - d) var_B}
  *       (public constants at T_v bits, the results at f);</li>
  *   <li>s = 1/sqrt(var + eps) by {@link InverseSqrt} over [4^lo, 4^{@value #HI}+1) at fx bits, lo = max(floor(log4
- *       eps), -fx/2) (-9 for DL4J's eps of 1e-5 at f = 20): hi - lo comparisons per channel (14), then Newton;</li>
+ *       eps), -fx/2) (-9 for DL4J's eps of 1e-5 at f = 20): {@link InverseSqrt#comparisons} compared values per
+ *       channel, then Newton (C values only);</li>
  *   <li>x^ = (x - mu) s and g = gamma s in one pass of products (3 rounds);</li>
  *   <li>y = (x - mu) g + beta: one product pass (3 rounds). With locked gamma and beta, y = x^.</li>
  * </ol>
@@ -47,7 +48,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * magnitude; the batch and running variances below 4^(hi + 1) = 4096 (std 64), where the inverse square root stops
  * being valid; the variance at fx bits (2^-26 at f = 20) so that var + eps near eps keeps about 10 significant
  * bits; the running variance is stored at f bits like every parameter. Below 4^lo (possible only with an eps
- * below 4^lo) the inverse square root saturates near 5.3 2^-lo (see {@link InverseSqrt}). Nothing is opened.
+ * below 4^lo) the inverse square root saturates at a few times 2^-lo (see {@link InverseSqrt}). Nothing is opened.
  */
 public class SecureBatchNormalization extends AbstractSecureLayer<SecureBatchNormalizationLayer> {
     private static final long serialVersionUID = 1L;
