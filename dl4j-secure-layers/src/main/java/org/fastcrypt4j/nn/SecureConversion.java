@@ -402,7 +402,8 @@ public final class SecureConversion {
         if (l.getIDropout() != null && l.getIDropout().getClass() == Dropout.class) {
             problems.add(problem(i, l, "dropout on batch normalization not supported"));
         }
-        if (l.getGradientNormalization() == GradientNormalization.ClipElementWiseAbsoluteValue) {
+        GradientNormalization norm = l.getGradientNormalization();
+        if (norm != null && norm != GradientNormalization.None && UpdateRule.normalizationProblem(norm) == null) {
             problems.add(problem(i, l, "gradient normalization on batch normalization not supported (DL4J applies it"
                     + " to the running statistics too)"));
         }
