@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -19,6 +20,7 @@ import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -29,6 +31,7 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
+import org.fastcrypt4j.nn.conf.SecureBatchNormalizationLayer;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
 import org.fastcrypt4j.nn.conf.SecureDenseLayer;
 import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
@@ -47,7 +50,8 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * Converts between a configuration built with DL4J's ordinary layers and its secure counterpart.
  *
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
- * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code DropoutLayer}, {@code ActivationLayer} and
+ * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code BatchNormalization} (NCHW; locked gamma and beta
+ * only at 1 and 0; without dropout or gradient normalization), {@code DropoutLayer}, {@code ActivationLayer} and
  * {@code OutputLayer} become their secure layers; an activation fused into a dense or convolution layer (ReLU, leaky
  * ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left without one is sigmoid) becomes that
  * (linear) layer followed by a {@link SecureActivationLayer} named {@code "<name>/<activation>"}, e.g.
@@ -58,7 +62,7 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * seed and the network's other settings are kept ({@link org.fastcrypt4j.nn.training.SecureOptimizer} applies the
  * update rules as DL4J does). Anything that cannot run on shares is refused with ONE
  * {@link UnsupportedConfigurationException} listing every problem, grouped by cause, each cause with the layers it
- * concerns: another layer type (batch normalization, LSTM, ...), an activation other than identity, ReLU, leaky ReLU
+ * concerns: another layer type (LSTM, ...), an activation other than identity, ReLU, leaky ReLU
  * (alpha in [0, 1)), sigmoid, tanh or softmax (in the output layer: softmax or identity only), a loss other than
  * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, another updater, another dropout (alpha, Gaussian,
  * spatial), weight noise, constraints, gradient normalization other than element-wise clipping, a data format other
@@ -350,6 +354,11 @@ public final class SecureConversion {
                 }
                 out.add(b.build());
             }
+        } else if (l.getClass() == BatchNormalization.class) {
+            SecureBatchNormalizationLayer bn = batchNormalization(i, (BatchNormalization) l, problems);
+            if (bn != null) {
+                out.add(bn);
+            }
         } else if (l.getClass() == OutputLayer.class) {
             OutputLayer o = (OutputLayer) l;
             String problem = SecureOutputLayer.problem(o.getActivationFn(), o.getLossFn());
@@ -363,8 +372,8 @@ public final class SecureConversion {
             }
         } else {
             String name = l.getClass().getSimpleName();
-            String why = name.contains("BatchNorm") ? "batch normalization not supported"
-                    : "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG, GlobalPooling AVG/SUM/MAX, Dropout, Activation, Output)";
+            String why = "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG,"
+                    + " GlobalPooling AVG/SUM/MAX, BatchNormalization, Dropout, Activation, Output)";
             problems.add(problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
@@ -372,6 +381,45 @@ public final class SecureConversion {
             out.clear();
         }
         return out;
+    }
+
+    /**
+     * The secure batch normalization for DL4J's, or null with the problems recorded: NCHW only; locked gamma and beta
+     * only at 1 and 0; no dropout and no gradient normalization (DL4J would apply them to the input and to the
+     * running statistics' moving-average updates). The layer's activation is kept out, as DL4J's batch
+     * normalization never applies it.
+     */
+    private static SecureBatchNormalizationLayer batchNormalization(int i, BatchNormalization l,
+            List<Problem> problems) {
+        int before = problems.size();
+        if (l.getCnn2DFormat() != null && l.getCnn2DFormat() != CNN2DFormat.NCHW) {
+            problems.add(problem(i, l, "data format " + l.getCnn2DFormat() + " not supported (NCHW)"));
+        }
+        if (l.isLockGammaBeta() && (l.getGamma() != 1 || l.getBeta() != 0)) {
+            problems.add(problem(i, l, "locked gamma " + l.getGamma() + " and beta " + l.getBeta()
+                    + " not supported (locked only at gamma 1, beta 0)"));
+        }
+        if (l.getIDropout() != null && l.getIDropout().getClass() == Dropout.class) {
+            problems.add(problem(i, l, "dropout on batch normalization not supported"));
+        }
+        GradientNormalization norm = l.getGradientNormalization();
+        if (norm != null && norm != GradientNormalization.None && UpdateRule.normalizationProblem(norm) == null) {
+            problems.add(problem(i, l, "gradient normalization on batch normalization not supported (DL4J applies it"
+                    + " to the running statistics too)"));
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        SecureBatchNormalizationLayer.Builder b = new SecureBatchNormalizationLayer.Builder().nIn(l.getNIn())
+                .nOut(l.getNOut()).decay(l.getDecay()).eps(l.getEps()).lockGammaBeta(l.isLockGammaBeta())
+                .useLogStd(l.isUseLogStd());
+        if (l.getIUpdater() != null) {
+            b.updater(l.getIUpdater().clone());
+        }
+        if (l.getLayerName() != null) {
+            b.name(l.getLayerName());
+        }
+        return b.build();
     }
 
     private static boolean linearActivation(int i, Layer l, IActivation a, List<Problem> problems) {

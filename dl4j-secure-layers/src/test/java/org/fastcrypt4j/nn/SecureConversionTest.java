@@ -200,7 +200,7 @@ class SecureConversionTest {
     void unsupportedLayersAreAllNamedInOneError() {
         MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new AdaMax(1e-3)).list()
                 .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.ELU).name("elu").build())
-                .layer(new BatchNormalization.Builder().nOut(8).name("bn").build())
+                .layer(new BatchNormalization.Builder().nOut(8).lockGammaBeta(true).gamma(2).name("bn").build())
                 .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(new AlphaDropout(0.5)).l2(1e-4).name("drop")
                         .build())
                 .layer(new LSTM.Builder().nOut(4).name("lstm").build())
@@ -210,7 +210,7 @@ class SecureConversionTest {
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
                 () -> SecureConversion.toSecure(plain));
         String m = e.getMessage();
-        for (String needle : new String[] {"layer 0 'elu'", "activation elu", "layer 1 'bn'", "batch normalization",
+        for (String needle : new String[] {"layer 0 'elu'", "activation elu", "layer 1 'bn'", "locked gamma 2.0",
             "layer 2 'drop'", "dropout", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "AdaMax"}) {
             assertTrue(m.contains(needle), "missing '" + needle + "' in:\n" + m);
         }

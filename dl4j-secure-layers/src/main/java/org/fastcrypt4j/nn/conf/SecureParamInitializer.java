@@ -17,11 +17,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #numParams} is 0 and {@link #init} allocates nothing, which keeps plaintext weights out of every party's
  * DL4J parameter arrays; {@link #shareShapes} declares the shared parameters and their DL4J layouts:
  * {@code W [nIn, nOut]} and {@code b [1, nOut]} for dense and output layers, {@code W [nOut, nIn, kH, kW]} and
- * {@code b [1, nOut]} for convolutions (the bias only when the layer has one).
+ * {@code b [1, nOut]} for convolutions (the bias only when the layer has one); {@code gamma}, {@code beta} (unless
+ * locked), {@code mean} and {@code var}, each {@code [1, C]}, for batch normalization, whose running statistics
+ * {@code mean} and {@code var} are state the layer updates itself, not trained parameters ({@link #isTrained}).
  */
 public final class SecureParamInitializer implements ParamInitializer {
     public static final String WEIGHT_KEY = "W";
     public static final String BIAS_KEY = "b";
+    /** Batch normalization's scale and shift (DL4J's keys). */
+    public static final String GAMMA_KEY = "gamma";
+    public static final String BETA_KEY = "beta";
+    /** Batch normalization's running statistics (DL4J's keys; the variance, never DL4J's log10 form, on shares). */
+    public static final String MEAN_KEY = "mean";
+    public static final String VAR_KEY = "var";
 
     private static final SecureParamInitializer INSTANCE = new SecureParamInitializer();
 
@@ -42,8 +50,24 @@ public final class SecureParamInitializer implements ParamInitializer {
             if (f.hasBias()) {
                 out.put(BIAS_KEY, new long[] {1, f.getNOut()});
             }
+        } else if (layer instanceof SecureBatchNormalizationLayer bn) {
+            long[] row = {1, bn.getNOut()};
+            if (!bn.isLockGammaBeta()) {
+                out.put(GAMMA_KEY, row);
+                out.put(BETA_KEY, row.clone());
+            }
+            out.put(MEAN_KEY, row.clone());
+            out.put(VAR_KEY, row.clone());
         }
         return out;
+    }
+
+    /**
+     * Whether parameter {@code key} of {@code layer} is trained by the optimizer (has a gradient): every parameter
+     * but batch normalization's running statistics, which the layer updates itself in its training forward pass.
+     */
+    public static boolean isTrained(Layer layer, String key) {
+        return !(layer instanceof SecureBatchNormalizationLayer) || !(key.equals(MEAN_KEY) || key.equals(VAR_KEY));
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Moves a model between the model owner's plain DL4J layers and the parties' shares. The plain layers with
  * parameters map in order onto the members of the {@link ParameterSet} (inserted ReLU layers have none), with the
- * same DL4J layouts; shapes are checked at the owner.
+ * same DL4J layouts; shapes are checked at the owner. Batch normalization's running variance is {@code var} on
+ * shares whatever DL4J's layer stores ({@link PlainParameters} converts DL4J's default {@code log10stdev}).
  *
  * <p>Import: the owner secret-shares every parameter, the others receive one uniformly random component per value
  * (8 bytes per parameter from the owner, one round per parameter tensor). Export: every parameter is revealed to
@@ -54,7 +55,7 @@ public final class ModelTransfer {
             for (Map.Entry<String, long[]> e : m.shapes().entrySet()) {
                 RingTensor value = null;
                 if (session.party() == owner) {
-                    INDArray p = plainAtOwner.get(k).getParam(e.getKey());
+                    INDArray p = PlainParameters.get(plainAtOwner.get(k), e.getKey());
                     value = fixedPoint.encode(p.castTo(DataType.DOUBLE).reshape(e.getValue()));
                 }
                 m.layer().setParameter(e.getKey(), Sharing.input(session, owner, value, e.getValue()));
@@ -71,9 +72,7 @@ public final class ModelTransfer {
             for (Map.Entry<String, SharedTensor> e : sources.members().get(k).layer().parameters().entrySet()) {
                 RingTensor v = Sharing.revealTo(session, owner, e.getValue());
                 if (v != null) {
-                    Layer t = targetsAtOwner.get(k);
-                    INDArray current = t.getParam(e.getKey());
-                    t.setParam(e.getKey(), fixedPoint.decode(v, current.dataType()).reshape(current.shape()));
+                    PlainParameters.set(targetsAtOwner.get(k), e.getKey(), fixedPoint.decode(v, DataType.DOUBLE));
                 }
             }
         }
@@ -90,7 +89,7 @@ public final class ModelTransfer {
         for (int k = 0; k < plain.size(); k++) {
             ParameterSet.Member m = secure.members().get(k);
             for (Map.Entry<String, long[]> e : m.shapes().entrySet()) {
-                INDArray p = plain.get(k).paramTable().get(e.getKey());
+                INDArray p = PlainParameters.get(plain.get(k), e.getKey());
                 if (p == null || p.length() != Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b)) {
                     throw new IllegalArgumentException("party " + session.party() + ": parameter '" + e.getKey()
                             + "' of " + m.layer().describe() + " has shape " + Arrays.toString(e.getValue())
@@ -136,7 +135,7 @@ public final class ModelTransfer {
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             String name = e.getKey();
             Layer l = plain.get(layerNames.indexOf(name.substring(0, name.lastIndexOf('_'))));
-            INDArray p = l.paramTable().get(name.substring(name.lastIndexOf('_') + 1));
+            INDArray p = PlainParameters.get(l, name.substring(name.lastIndexOf('_') + 1));
             long n = Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b);
             if (p == null || p.length() != n) {
                 throw new IllegalArgumentException("parameter '" + name + "' has shape " + Arrays.toString(e.getValue())
@@ -157,9 +156,7 @@ public final class ModelTransfer {
         for (Map.Entry<String, INDArray> e : values.entrySet()) {
             String name = e.getKey();
             Layer l = plain.get(layerNames.indexOf(name.substring(0, name.lastIndexOf('_'))));
-            String key = name.substring(name.lastIndexOf('_') + 1);
-            INDArray old = l.getParam(key);
-            l.setParam(key, e.getValue().castTo(old.dataType()).reshape(old.shape()));
+            PlainParameters.set(l, name.substring(name.lastIndexOf('_') + 1), e.getValue());
         }
     }
 }

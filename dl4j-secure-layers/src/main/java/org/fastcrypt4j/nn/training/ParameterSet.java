@@ -9,6 +9,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.fastcrypt4j.nn.conf.SecureBatchNormalizationLayer;
 import org.fastcrypt4j.nn.conf.SecureParamInitializer;
 import org.fastcrypt4j.nn.layers.SecureLayer;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -83,17 +84,24 @@ public final class ParameterSet {
     }
 
     /**
-     * An optimizer with every parameter registered with its layer's update rule: the updater (the bias updater for
-     * biases), the regularization (the bias regularization for biases) and the layer's gradient normalization.
+     * An optimizer with every trained parameter registered with its layer's update rule: the updater (the bias
+     * updater for biases), the regularization (the bias regularization for biases) and the layer's gradient
+     * normalization. Batch normalization as DL4J's: gamma and beta with the layer's updater and no regularization;
+     * its running statistics are not registered ({@link SecureParamInitializer#isTrained}), so the optimizer leaves
+     * them as the layer set them.
      */
     public SecureOptimizer newOptimizer() {
         SecureOptimizer o = new SecureOptimizer();
         for (Member m : members) {
             BaseLayer l = (BaseLayer) m.conf();
+            boolean batchNorm = l instanceof SecureBatchNormalizationLayer;
             for (String key : m.shapes().keySet()) {
+                if (!SecureParamInitializer.isTrained(l, key)) {
+                    continue;
+                }
                 boolean bias = key.equals(SecureParamInitializer.BIAS_KEY);
                 IUpdater u = bias && l.getBiasUpdater() != null ? l.getBiasUpdater() : l.getIUpdater();
-                List<Regularization> r = bias ? l.getRegularizationBias() : l.getRegularization();
+                List<Regularization> r = batchNorm ? null : bias ? l.getRegularizationBias() : l.getRegularization();
                 o.register(m.name() + "_" + key, new UpdateRule(u, r, l.getGradientNormalization(),
                         l.getGradientNormalizationThreshold()));
             }
