@@ -111,6 +111,7 @@ class ShapeLayersConversionTest {
             new SecureZeroPaddingLayer.Builder(1, 2, 3, 4).name("zp").build(),
             new SecureZeroPaddingLayer.Builder(2).build(),
             new SecureCropping2DLayer.Builder(1, 0, 2, 1).name("crop").build(),
+            new SecureCropping2DLayer.Builder().build(),
             new SecureUpsampling2DLayer.Builder().size(new int[] {2, 3}).name("up").build(),
             new SecureUpsampling2DLayer.Builder(2).build()}) {
             MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().list().layer(layer)

@@ -86,9 +86,12 @@ public class SecureCropping2DLayer extends SecureNoParamLayer {
     public static class Builder extends Layer.Builder<Builder> {
         private int[] cropping = {0, 0, 0, 0};
 
-        /** Cropping {@code [all]}, {@code [topAndBottom, leftAndRight]} or {@code [top, bottom, left, right]}. */
+        /**
+         * Cropping {@code [all]}, {@code [topAndBottom, leftAndRight]} or {@code [top, bottom, left, right]}; none
+         * (as DL4J's no-argument builder) crops nothing.
+         */
         public Builder(int... cropping) {
-            this.cropping = cropping;
+            this.cropping = cropping.length == 0 ? this.cropping : cropping;
         }
 
         public Builder(int cropTop, int cropBottom, int cropLeft, int cropRight) {
