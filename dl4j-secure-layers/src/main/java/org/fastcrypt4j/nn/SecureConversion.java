@@ -29,16 +29,22 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureActivationLayer;
 import org.fastcrypt4j.nn.conf.SecureBatchNormalizationLayer;
 import org.fastcrypt4j.nn.conf.SecureConvolutionLayer;
+import org.fastcrypt4j.nn.conf.SecureCropping2DLayer;
 import org.fastcrypt4j.nn.conf.SecureDenseLayer;
 import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
 import org.fastcrypt4j.nn.conf.SecureGlobalPoolingLayer;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
+import org.fastcrypt4j.nn.conf.SecureUpsampling2DLayer;
+import org.fastcrypt4j.nn.conf.SecureZeroPaddingLayer;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -51,7 +57,8 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  *
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
  * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code BatchNormalization} (NCHW; locked gamma and beta
- * only at 1 and 0; without dropout or gradient normalization), {@code DropoutLayer}, {@code ActivationLayer} and
+ * only at 1 and 0; without dropout or gradient normalization), {@code ZeroPaddingLayer}, {@code Cropping2D},
+ * {@code Upsampling2D} (NCHW; local maps of the shares), {@code DropoutLayer}, {@code ActivationLayer} and
  * {@code OutputLayer} become their secure layers; an activation fused into a dense or convolution layer (ReLU, leaky
  * ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left without one is sigmoid) becomes that
  * (linear) layer followed by a {@link SecureActivationLayer} named {@code "<name>/<activation>"}, e.g.
@@ -65,8 +72,8 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * concerns: another layer type (LSTM, ...), an activation other than identity, ReLU, leaky ReLU
  * (alpha in [0, 1)), sigmoid, tanh or softmax (in the output layer: softmax or identity only), a loss other than
  * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, another updater, another dropout (alpha, Gaussian,
- * spatial), weight noise, constraints, gradient normalization other than element-wise clipping, a data format other
- * than NCHW, layer normalization.
+ * spatial), a dropout on an Upsampling2D, weight noise, constraints, gradient normalization other than element-wise
+ * clipping, a data format other than NCHW, layer normalization.
  *
  * <p>{@link #toPlain}: the plaintext twin of a secure configuration (each secure layer's {@link
  * SecureLayerConf#toPlain()}, same preprocessors and seed): DL4J's own weight initialisation of the twin gives
@@ -370,10 +377,46 @@ public final class SecureConversion {
                 copyBase(o, b);
                 out.add(b.build());
             }
+        } else if (l.getClass() == ZeroPaddingLayer.class) {
+            ZeroPaddingLayer z = (ZeroPaddingLayer) l;
+            if (z.getDataFormat() != null && z.getDataFormat() != CNN2DFormat.NCHW) {
+                problems.add(problem(i, l, "data format " + z.getDataFormat() + " not supported (NCHW)"));
+            } else {
+                SecureZeroPaddingLayer.Builder b = new SecureZeroPaddingLayer.Builder(z.getPadding());
+                copyNameAndDropout(l, b);
+                out.add(b.build());
+            }
+        } else if (l.getClass() == Cropping2D.class) {
+            Cropping2D c = (Cropping2D) l;
+            if (c.getDataFormat() != null && c.getDataFormat() != CNN2DFormat.NCHW) {
+                problems.add(problem(i, l, "data format " + c.getDataFormat() + " not supported (NCHW)"));
+            } else {
+                SecureCropping2DLayer.Builder b = new SecureCropping2DLayer.Builder(c.getCropping());
+                copyNameAndDropout(l, b);
+                out.add(b.build());
+            }
+        } else if (l.getClass() == Upsampling2D.class) {
+            Upsampling2D u = (Upsampling2D) l;
+            boolean ok = true;
+            if (u.getFormat() != null && u.getFormat() != CNN2DFormat.NCHW) {
+                problems.add(problem(i, l, "data format " + u.getFormat() + " not supported (NCHW)"));
+                ok = false;
+            }
+            if (u.getIDropout() != null) {
+                problems.add(problem(i, l, "dropout on an Upsampling2D not supported on shares (DL4J drops its input;"
+                        + " put a DropoutLayer before it)"));
+                ok = false;
+            }
+            if (ok) {
+                SecureUpsampling2DLayer.Builder b = new SecureUpsampling2DLayer.Builder().size(u.getSize());
+                copyNameAndDropout(l, b);
+                out.add(b.build());
+            }
         } else {
             String name = l.getClass().getSimpleName();
             String why = "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG,"
-                    + " GlobalPooling AVG/SUM/MAX, BatchNormalization, Dropout, Activation, Output)";
+                    + " GlobalPooling AVG/SUM/MAX, BatchNormalization, ZeroPadding, Cropping2D, Upsampling2D, Dropout,"
+                    + " Activation, Output)";
             problems.add(problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
