@@ -57,7 +57,7 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  *
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
  * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code BatchNormalization} (NCHW; locked gamma and beta
- * only at 1 and 0; without dropout or gradient normalization), {@code ZeroPaddingLayer}, {@code Cropping2D},
+ * only at 1 and 0; without gradient normalization), {@code ZeroPaddingLayer}, {@code Cropping2D},
  * {@code Upsampling2D} (NCHW; local maps of the shares), {@code DropoutLayer}, {@code ActivationLayer} and
  * {@code OutputLayer} become their secure layers; an activation fused into a dense or convolution layer (ReLU, leaky
  * ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left without one is sigmoid) becomes that
@@ -72,7 +72,7 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * concerns: another layer type (LSTM, ...), an activation other than identity, ReLU, leaky ReLU
  * (alpha in [0, 1)), sigmoid, tanh or softmax (in the output layer: softmax or identity only), a loss other than
  * MCXENT/NEGATIVELOGLIKELIHOOD with softmax or MSE with identity, another updater, another dropout (alpha, Gaussian,
- * spatial), a dropout on an Upsampling2D, weight noise, constraints, gradient normalization other than element-wise
+ * spatial), weight noise, constraints, gradient normalization other than element-wise
  * clipping, a data format other than NCHW, layer normalization.
  *
  * <p>{@link #toPlain}: the plaintext twin of a secure configuration (each secure layer's {@link
@@ -402,11 +402,6 @@ public final class SecureConversion {
                 problems.add(problem(i, l, "data format " + u.getFormat() + " not supported (NCHW)"));
                 ok = false;
             }
-            if (u.getIDropout() != null) {
-                problems.add(problem(i, l, "dropout on an Upsampling2D not supported on shares (DL4J drops its input;"
-                        + " put a DropoutLayer before it)"));
-                ok = false;
-            }
             if (ok) {
                 SecureUpsampling2DLayer.Builder b = new SecureUpsampling2DLayer.Builder().size(u.getSize());
                 copyNameAndDropout(l, b);
@@ -428,8 +423,9 @@ public final class SecureConversion {
 
     /**
      * The secure batch normalization for DL4J's, or null with the problems recorded: NCHW only; locked gamma and beta
-     * only at 1 and 0; no dropout and no gradient normalization (DL4J would apply them to the input and to the
-     * running statistics' moving-average updates). The layer's activation is kept out, as DL4J's batch
+     * only at 1 and 0; no gradient normalization (DL4J would apply it to the running statistics' moving-average
+     * updates too). A dropout set on the layer (a network-wide dropOut) is ignored, as DL4J's batch normalization
+     * never applies it. The layer's activation is kept out, as DL4J's batch
      * normalization never applies it.
      */
     private static SecureBatchNormalizationLayer batchNormalization(int i, BatchNormalization l,
@@ -441,9 +437,6 @@ public final class SecureConversion {
         if (l.isLockGammaBeta() && (l.getGamma() != 1 || l.getBeta() != 0)) {
             problems.add(problem(i, l, "locked gamma " + l.getGamma() + " and beta " + l.getBeta()
                     + " not supported (locked only at gamma 1, beta 0)"));
-        }
-        if (l.getIDropout() != null && l.getIDropout().getClass() == Dropout.class) {
-            problems.add(problem(i, l, "dropout on batch normalization not supported"));
         }
         GradientNormalization norm = l.getGradientNormalization();
         if (norm != null && norm != GradientNormalization.None && UpdateRule.normalizationProblem(norm) == null) {

@@ -7,11 +7,15 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -19,6 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nadam;
@@ -27,9 +32,11 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The conversion report over configurations written the way DL4J's official examples write them (their layer
- * structure, activations, losses, updaters and regularization as the examples set them; shapes made test-sized, and a
- * learning rate raised where a few steps would not otherwise move the weights beyond the tolerance): each converts
+ * The conversion report over configurations written the way DL4J's official examples write them (LeNet with Adam
+ * and l2, an MLP with Nadam and l2, a CIFAR CNN with leaky ReLU, batch normalization, dropout and AdaDelta, the
+ * autoencoder, the tanh regression, XOR with sigmoid, and a network-wide dropOut over the newer layers): their layer
+ * structure, activations, losses, updaters and regularization as the examples set them; shapes made test-sized, and
+ * a learning rate raised where a few steps would not otherwise move the weights beyond the tolerance. Each converts
  * with {@link SecureConversion#toSecure} and trains a few steps privately beside its DL4J twin ({@link TwinTraining},
  * which also checks that the twin moved by more than the tolerance). Tolerances: about 1e-3 per step where
  * approximations enter (softmax outputs, sigmoid, tanh); with the adaptive updaters, whose first steps are
@@ -94,6 +101,49 @@ class OfficialExamplesConversionTest {
         }
         // AdaGrad's first step is lr * sign(g): a leaky ReLU input rounded across 0 changes a slope, and a step
         TwinTraining.assertTracks(conf, data, 2, 1e-3, 0.99, 1e-2, seed);
+    }
+
+    /**
+     * A CIFAR CNN as DL4J's CIFAR-10 example writes it: a network-wide leaky ReLU, Xavier, l2 1e-4, AdaDelta,
+     * convolutions with padding, batch normalization after each, max pooling, a dense layer with dropOut(0.5) (the
+     * twin replays the secure run's masks) and a softmax output.
+     */
+    @Test
+    void cifarCnnWithLeakyReluBatchNormDropoutAndAdaDelta() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(42).updater(new AdaDelta())
+                .activation(Activation.LEAKYRELU).weightInit(WeightInit.XAVIER).l2(1e-4).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(3).nOut(4).padding(1, 1).build())
+                .layer(new BatchNormalization())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(4).build())
+                .layer(new BatchNormalization())
+                .layer(new DenseLayer.Builder().nOut(8).dropOut(0.5).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(4)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(8, 8, 3)).build();
+        // AdaDelta's steps are normalised: a leaky ReLU input rounded across 0 changes one parameter's step
+        TwinTraining.assertTracks(conf, classification(4, 8, 192, 4), 1, 1e-3, 0.99, 1e-2, seed);
+    }
+
+    /**
+     * A network-wide dropOut, as some examples set it: DL4J drops the inputs of the dense, convolution, output and
+     * Upsampling2D layers and ignores it on batch normalization, padding, cropping and pooling; the secure network does
+     * the same (the twin replays its masks, so a layer dropped on one side only would show).
+     */
+    @Test
+    void networkWideDropoutWithBatchNormPaddingAndUpsampling() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.1))
+                .weightInit(WeightInit.XAVIER).dropOut(0.8).list()
+                .layer(new ZeroPaddingLayer.Builder(1, 1).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nIn(1).nOut(3).activation(Activation.RELU).build())
+                .layer(new BatchNormalization())
+                .layer(new Upsampling2D.Builder(2).build())
+                .layer(new Cropping2D.Builder(2, 2).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3).activation(Activation.IDENTITY)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(6, 6, 1)).build();
+        TwinTraining.assertTracks(conf, classification(3, 8, 36, 3), 2, 1e-3, seed);
     }
 
     /** The regression example summing two numbers: one tanh hidden layer, MSE identity output, Nesterovs. */

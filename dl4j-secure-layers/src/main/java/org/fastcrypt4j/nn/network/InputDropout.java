@@ -9,6 +9,7 @@ import org.fastcrypt4j.mpc.functions.InvertedDropout;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
+import org.fastcrypt4j.nn.conf.SecureUpsampling2DLayer;
 import org.fastcrypt4j.nn.conf.SecureFeedForwardLayer;
 import org.fastcrypt4j.ring.RingTensor;
 
@@ -18,9 +19,10 @@ import org.fastcrypt4j.ring.RingTensor;
  * gradient by the same mask; at inference nothing is dropped.
  *
  * <p>Which layers, as DL4J 1.0.0-M2.1's runtime layers do (checked against DL4J itself): dense, convolution and output
- * layers ({@link SecureFeedForwardLayer}) and {@link SecureDropoutLayer}. A global
+ * layers ({@link SecureFeedForwardLayer}), {@link SecureDropoutLayer} and Upsampling2D. A global
  * {@code NeuralNetConfiguration.Builder().dropOut(p)} puts the dropout on every layer configuration, but DL4J's
- * subsampling, activation and global pooling layers ignore it, and so does this class.
+ * subsampling, activation, global pooling, batch normalization, zero padding and cropping layers ignore it, and so
+ * does this class.
  *
  * <p>p is the configuration's fixed p or its schedule's value at the step's iteration and epoch (public counters).
  * Masks are drawn in the forward pass, layer by layer, from the session's public randomness: the same order at the
@@ -61,7 +63,8 @@ public final class InputDropout {
 
     /** Whether DL4J applies a layer's dropout to its input for this kind of layer. */
     public static boolean applies(Layer conf) {
-        return conf instanceof SecureFeedForwardLayer || conf instanceof SecureDropoutLayer;
+        return conf instanceof SecureFeedForwardLayer || conf instanceof SecureDropoutLayer
+                || conf instanceof SecureUpsampling2DLayer;
     }
 
     /** Whether any layer drops anything. */
