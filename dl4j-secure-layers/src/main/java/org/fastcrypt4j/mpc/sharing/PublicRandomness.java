@@ -13,7 +13,7 @@ import org.fastcrypt4j.ring.AesCtrPrg;
 
 /**
  * Randomness common to the three servers and independent of the data: coins that are public among the servers by
- * design (dropout masks), never a secret and never a mask of a secret. No dealer and no {@code java.util.Random}.
+ * design (dropout masks), never a secret and never a mask of a secret. No dealer and no non-cryptographic generator.
  *
  * <p>Seed agreement ({@link #agree}), once per session, run by the three parties together:
  * <ol>
