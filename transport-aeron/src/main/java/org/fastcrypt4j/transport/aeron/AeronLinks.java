@@ -1,7 +1,11 @@
 package org.fastcrypt4j.transport.aeron;
 
+import java.util.concurrent.locks.LockSupport;
+
+import io.aeron.AeronCounters;
 import io.aeron.FragmentAssembler;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.status.CountersReader;
 import org.fastcrypt4j.transport.TransportException;
 
 /**
@@ -118,6 +122,27 @@ final class AeronLinks {
             LOG.log(System.Logger.Level.WARNING, "link party " + l.peer + " -> party " + self + ": dropping frames"
                     + " from a stream image (Aeron session " + image + ") the handshake did not authenticate"
                     + " (another publisher on this party's channel)");
+        }
+    }
+
+    /**
+     * Waits, at most {@code limitNs} in all, until the media driver has sent everything each link's data publication
+     * holds (its sender position has reached the publication's position; IPC publications have no sender and are
+     * skipped). A peer that is gone cannot hold this up beyond the limit.
+     */
+    void awaitSent(CountersReader counters, long limitNs) {
+        long deadline = System.nanoTime() + limitNs;
+        for (AeronLink l : byPeer) {
+            if (l == null || l.publication.isClosed()) {
+                continue;
+            }
+            int sender = counters.findByTypeIdAndRegistrationId(AeronCounters.DRIVER_SENDER_POSITION_TYPE_ID,
+                    l.publication.registrationId());
+            long target = l.publication.position();
+            while (sender != CountersReader.NULL_COUNTER_ID && counters.getCounterValue(sender) < target
+                    && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(100_000);
+            }
         }
     }
 

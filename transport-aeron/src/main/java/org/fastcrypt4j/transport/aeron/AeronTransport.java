@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.aeron.Aeron;
 import io.aeron.Publication;
+import org.agrona.concurrent.status.CountersReader;
 import org.agrona.concurrent.IdleStrategy;
 import org.fastcrypt4j.transport.PartiesConfig;
 import org.fastcrypt4j.transport.PeerFailureException;
@@ -55,6 +56,12 @@ public final class AeronTransport implements Transport {
 
     private static final System.Logger LOG = System.getLogger(AeronTransport.class.getName());
 
+    /**
+     * How long a closing transport waits for the media driver to send what its publications still hold: a party that
+     * exits right after its last message (the embedded driver closes with the process) would otherwise lose it.
+     */
+    private static final long DRAIN_LIMIT_NS = 2_000_000_000L;
+
     private final int self;
     private final AeronContext ctx;
     private final AeronLinks links;
@@ -62,6 +69,7 @@ public final class AeronTransport implements Transport {
     private final IdleStrategy idle;
     private final LinkSender.Blocked whileBlocked = this::whileBlocked;
     private Liveness liveness;
+    private CountersReader counters;
     private byte[] sessionId;
     /** False while the transport's own set-up messages travel: they are not the protocol's traffic. */
     private boolean counting = true;
@@ -108,6 +116,7 @@ public final class AeronTransport implements Transport {
         }
         Aeron aeron = SharedMediaDriver.acquire(ctx);
         driverAcquired = true;
+        counters = aeron.countersReader();
         try {
             List<Heartbeats.Peer> beats = new ArrayList<>();
             for (int peer = 0; peer < 3; peer++) {
@@ -345,6 +354,9 @@ public final class AeronTransport implements Transport {
         linksClosed = true;
         if (liveness != null) {
             liveness.close();
+        }
+        if (broken == null && counters != null) {
+            links.awaitSent(counters, DRAIN_LIMIT_NS);
         }
         links.closeAll();
     }
