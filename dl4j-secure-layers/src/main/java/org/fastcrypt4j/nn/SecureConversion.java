@@ -194,8 +194,9 @@ public final class SecureConversion {
             problems.add(problem(i, l, "parameter constraints not supported"));
         }
         if (l instanceof BaseLayer b) {
-            checkRegularization(i, l, "", b.getRegularization(), problems);
-            checkRegularization(i, l, "bias ", b.getRegularizationBias(), problems);
+            IUpdater biasUpdater = b.getBiasUpdater() != null ? b.getBiasUpdater() : b.getIUpdater();
+            checkRegularization(i, l, "", b.getIUpdater(), b.getRegularization(), problems);
+            checkRegularization(i, l, "bias ", biasUpdater, b.getRegularizationBias(), problems);
             if (b.getWeightNoise() != null) {
                 problems.add(problem(i, l, "weight noise not supported"));
             }
@@ -230,10 +231,12 @@ public final class SecureConversion {
         return "dropout " + d.getClass().getSimpleName() + " not supported (" + why + "; use Dropout)";
     }
 
-    private static void checkRegularization(int i, Layer l, String what, List<Regularization> rs,
+    /** The regularization's problems with the updater {@code u} (with SGD's when u's own problem is reported). */
+    private static void checkRegularization(int i, Layer l, String what, IUpdater u, List<Regularization> rs,
             List<Problem> problems) {
         if (rs != null && !rs.isEmpty()) {
-            String p = UpdateRule.of(new Sgd()).withRegularization(rs).problem();
+            IUpdater with = u == null || UpdateRule.updaterProblem(u) != null ? new Sgd() : u;
+            String p = UpdateRule.of(with).withRegularization(rs).problem();
             if (p != null) {
                 problems.add(problem(i, l, what + p));
             }

@@ -86,4 +86,17 @@ class ActivationTrainingTest {
         List<DataSet> data = SecureTrainingTest.batches(new SplittableRandom(seed), 4, 16, 12, 4);
         TwinTraining.assertTracks(conf, data, 2, 1e-2, seed);
     }
+
+    @Test
+    void relu6AndHardTanhMlpTracksDl4j() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(14).updater(new Sgd(0.1))
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(new DenseLayer.Builder().nIn(12).nOut(16).activation(Activation.RELU6).build())
+                .layer(new DenseLayer.Builder().nIn(16).nOut(8).activation(Activation.HARDTANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(8).nOut(4)
+                        .activation(Activation.HARDSIGMOID).build())
+                .build();
+        List<DataSet> data = SecureTrainingTest.batches(new SplittableRandom(seed), 4, 16, 12, 4);
+        TwinTraining.assertTracks(conf, data, 2, 1e-3, seed);
+    }
 }

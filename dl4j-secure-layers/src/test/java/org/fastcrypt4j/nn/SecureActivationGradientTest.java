@@ -8,11 +8,16 @@ import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The activations beyond ReLU and identity ({@link SecureActivationLayer} with leaky ReLU, sigmoid, tanh, softmax):
+ * The activations beyond ReLU and identity ({@link SecureActivationLayer} with leaky ReLU, the piecewise-linear
+ * ones, sigmoid, tanh, softmax):
  * forward pass and input gradient on shares against DL4J's {@code ActivationLayer} with the same {@code IActivation},
  * in double precision, on inputs in (-3, 3) with entries of +-100 ({@link LayerGradientCheck#input}).
  *
@@ -42,6 +47,19 @@ class SecureActivationGradientTest extends LayerGradientCheck {
         check(new ActivationLReLU(0.3), LINEAR_TOL, LINEAR_TOL, false);
     }
 
+    /**
+     * The piecewise-linear activations (capped, thresholded and sloped ReLU, ReLU6, hard tanh, hard sigmoid, leaky ReLU
+     * with slopes outside [0, 1)): exact but for the encoding of their constants and one truncation.
+     */
+    @Test
+    void piecewiseLinearActivationsMatchDl4j() {
+        for (IActivation a : new IActivation[] {new ActivationReLU6(), new ActivationHardTanH(),
+            new ActivationHardSigmoid(), new ActivationReLU(2.0, 0.5, 0.1), new ActivationReLU(null, -0.5, 0.2),
+            new ActivationReLU(1.5, null, null), new ActivationLReLU(1.5), new ActivationLReLU(-0.2)}) {
+            check(a, LINEAR_TOL, LINEAR_TOL, false);
+        }
+    }
+
     @Test
     void sigmoidMatchesDl4j() {
         check(Activation.SIGMOID.getActivationFunction(), 2e-3, 2e-3, false);
@@ -67,7 +85,8 @@ class SecureActivationGradientTest extends LayerGradientCheck {
     void mseOutputsAfterAnActivationMatchDl4j() {
         SplittableRandom r = new SplittableRandom(seed);
         Object[][] cases = {{Activation.LEAKYRELU.getActivationFunction(), LINEAR_TOL},
-            {Activation.RELU.getActivationFunction(), LINEAR_TOL}, {Activation.SIGMOID.getActivationFunction(), 4e-3},
+            {Activation.RELU.getActivationFunction(), LINEAR_TOL}, {new ActivationHardTanH(), LINEAR_TOL},
+            {Activation.SIGMOID.getActivationFunction(), 4e-3},
             {Activation.TANH.getActivationFunction(), 1e-2}};
         for (Object[] c : cases) {
             SecureOutputLayer conf = new SecureOutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(6).nOut(3)

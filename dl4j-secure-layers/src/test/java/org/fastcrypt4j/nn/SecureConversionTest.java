@@ -34,7 +34,7 @@ import org.fastcrypt4j.ring.ConvGeometry;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
-import org.nd4j.linalg.learning.config.AdaMax;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -193,12 +193,12 @@ class SecureConversionTest {
                 () -> new SecureActivationLayer.Builder().activation(Activation.ELU).name("e").build());
         assertTrue(e.getMessage().contains("'e'") && e.getMessage().contains("elu"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> new SecureActivationLayer.Builder().activation(new ActivationLReLU(1.5)).build());
+                () -> new SecureActivationLayer.Builder().activation(new ActivationReLU(1.0, 2.0, 0.0)).build());
     }
 
     @Test
     void unsupportedLayersAreAllNamedInOneError() {
-        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new AdaMax(1e-3)).list()
+        MultiLayerConfiguration plain = new NeuralNetConfiguration.Builder().updater(new UnknownUpdater()).list()
                 .layer(new DenseLayer.Builder().nIn(10).nOut(8).activation(Activation.ELU).name("elu").build())
                 .layer(new BatchNormalization.Builder().nOut(8).lockGammaBeta(true).gamma(2).name("bn").build())
                 .layer(new DenseLayer.Builder().nOut(8).activation(Activation.RELU).dropOut(new AlphaDropout(0.5)).l2(1e-4).name("drop")
@@ -211,15 +211,16 @@ class SecureConversionTest {
                 () -> SecureConversion.toSecure(plain));
         String m = e.getMessage();
         for (String needle : new String[] {"layer 0 'elu'", "activation elu", "layer 1 'bn'", "locked gamma 2.0",
-            "layer 2 'drop'", "dropout", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "AdaMax"}) {
+            "layer 2 'drop'", "dropout", "layer 3 'lstm'", "LSTM", "layer 4 'out'", "loss", "UnknownUpdater"}) {
             assertTrue(m.contains(needle), "missing '" + needle + "' in:\n" + m);
         }
         assertTrue(e.problems().size() >= 8, m);
-        // grouped by cause: the network-wide AdaMax updater is one line naming every layer with parameters
+        // grouped by cause: the network-wide unknown updater is one line naming every layer with parameters
         assertEquals(List.of("layer 0 'elu' (DenseLayer)", "layer 1 'bn' (BatchNormalization)",
                 "layer 2 'drop' (DenseLayer)", "layer 3 'lstm' (LSTM)", "layer 4 'out' (OutputLayer)"),
-                e.causes().get("updater AdaMax not supported (Sgd, Nesterovs, Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta)"), m);
-        assertEquals(1, m.split("updater AdaMax", -1).length - 1, m);
+                e.causes().get("updater UnknownUpdater not supported (Sgd, Nesterovs, Adam, Nadam, AMSGrad, AdaMax, RmsProp, "
+                        + "AdaGrad, AdaDelta, NoOp)"), m);
+        assertEquals(1, m.split("updater UnknownUpdater", -1).length - 1, m);
     }
 
     @Test

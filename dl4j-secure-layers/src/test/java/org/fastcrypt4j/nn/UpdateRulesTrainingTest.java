@@ -25,12 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.AMSGrad;
+import org.nd4j.linalg.learning.config.AdaBelief;
 import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -53,13 +55,13 @@ class UpdateRulesTrainingTest {
     private static final double TOL = 1e-4;
 
     /**
-     * The adaptive updaters (Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta): their steps are normalised (about lr
+     * The adaptive updaters (Adam, Nadam, AMSGrad, AdaMax, RmsProp, AdaGrad, AdaDelta): their steps are normalised (about lr
      * each), and a parameter whose gradients stay under about 1.5e-5 moves less than in DL4J (the inverse square
      * root's floor); 1e-3 * (1 + largest parameter) (measured: 3e-6 to 1.3e-4).
      */
     private static final double ADAM_TOL = 1e-3;
 
-    private final long seed = System.nanoTime();
+    private final long seed = Long.getLong("fc4j.seed", System.nanoTime());
 
     private static NeuralNetConfiguration.Builder base() {
         return new NeuralNetConfiguration.Builder().seed(4).weightInit(WeightInit.XAVIER);
@@ -158,6 +160,21 @@ class UpdateRulesTrainingTest {
                 data(), 2, ADAM_TOL, seed);
     }
 
+    @Test
+    void adaMaxFollowsDl4j() {
+        TwinTraining.assertTracks(mlp(base().updater(new AdaMax(0.01)), Activation.IDENTITY), data(), 3, ADAM_TOL,
+                seed);
+        TwinTraining.assertTracks(mlp(base().updater(new AdaMax(0.02, 0.8, 0.99, 1e-8)).l2(0.01),
+                Activation.IDENTITY), data(), 2, ADAM_TOL, seed);
+    }
+
+    /** DL4J's NoOp leaves the gradient as it is and subtracts it: SGD with a learning rate of 1, L1/L2 included. */
+    @Test
+    void noOpFollowsDl4j() {
+        TwinTraining.assertTracks(mlp(base().updater(new NoOp()).l2(0.05).l1(0.01)), data(), 2, TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new NoOp()).weightDecay(0.05, false)), data(), 2, TOL, seed);
+    }
+
     /**
      * DL4J's L2-norm gradient normalizations, per layer and per parameter, renormalizing and clipping (thresholds
      * below and above the norms, so that some groups clip and others do not).
@@ -181,15 +198,23 @@ class UpdateRulesTrainingTest {
         assertNull(UpdateRule.of(new Adam(1e-3)).problem());
         assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem().contains("epsilon"));
         assertNull(UpdateRule.of(new AdaDelta()).problem());
-        assertTrue(UpdateRule.of(new AdaMax(1e-3)).problem().contains("AdaMax"));
+        assertNull(UpdateRule.of(new AdaMax(1e-3)).problem());
+        // DL4J's own AdaBelief fails to instantiate: nothing to follow
+        assertTrue(UpdateRule.of(new AdaBelief(1e-3)).problem().contains("AdaBelief"));
+        assertNull(UpdateRule.of(new NoOp()).problem());
+        assertTrue(UpdateRule.of(new UnknownUpdater()).problem().contains("UnknownUpdater"));
         assertNull(UpdateRule.normalizationProblem(GradientNormalization.ClipL2PerLayer));
+        // DL4J multiplies weight decay by NoOp's learning rate, NaN: refused by the converter, not only the optimizer
+        UnsupportedConfigurationException noOp = assertThrows(UnsupportedConfigurationException.class,
+                () -> SecureConversion.toSecure(mlp(base().updater(new NoOp()).weightDecay(1e-3, true))));
+        assertTrue(noOp.getMessage().contains("NoOp"), noOp.getMessage());
         UnsupportedConfigurationException e = assertThrows(UnsupportedConfigurationException.class,
-                () -> SecureConversion.toSecure(mlp(base().updater(new AdaMax(1e-3))
+                () -> SecureConversion.toSecure(mlp(base().updater(new UnknownUpdater())
                         .weightNoise(new DropConnect(0.5)))));
         // grouped by cause: each cause once, naming both layers
         Map<String, List<String>> causes = e.causes();
         assertEquals(2, causes.size(), e.getMessage());
         causes.values().forEach(where -> assertEquals(2, where.size(), e.getMessage()));
-        assertEquals(1, e.getMessage().split("updater AdaMax", -1).length - 1, e.getMessage());
+        assertEquals(1, e.getMessage().split("updater UnknownUpdater", -1).length - 1, e.getMessage());
     }
 }

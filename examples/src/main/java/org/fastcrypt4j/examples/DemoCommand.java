@@ -36,6 +36,9 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,6 +98,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "learning rate (default 0.03 with nesterovs, 0.001 with adam)")
     Double lr;
 
+    @Option(names = "--lr-by-epoch", description = "learning rates by epoch instead of --lr, as DL4J's MapSchedule:"
+            + " epoch:rate pairs, e.g. 0:0.003,1:0.0005")
+    String lrByEpoch;
+
     @Option(names = "--momentum", description = "Nesterov momentum (default ${DEFAULT-VALUE})")
     double momentum = 0.9;
 
@@ -137,7 +144,9 @@ public class DemoCommand implements Callable<Integer> {
 
     MultiLayerConfiguration plainConfiguration() {
         PoolingType p = pool == Pool.max ? PoolingType.MAX : PoolingType.AVG;
-        IUpdater u = updater == Updater.adam ? new Adam(learningRate()) : new Nesterovs(learningRate(), momentum);
+        ISchedule schedule = learningRateSchedule();
+        IUpdater u = updater == Updater.adam ? (schedule != null ? new Adam(schedule) : new Adam(learningRate()))
+                : schedule != null ? new Nesterovs(schedule, momentum) : new Nesterovs(learningRate(), momentum);
         return net == Net.lenet ? Networks.lenet(p, u, seed) : Networks.mlp(hidden, u, seed);
     }
 
@@ -157,6 +166,10 @@ public class DemoCommand implements Callable<Integer> {
         positive("--test-batch", testBatch);
         positive("--hidden", hidden);
         positive("--checkpoint-every", checkpointEvery);
+        if (lrByEpoch != null && lr != null) {
+            throw new CliErrors.OptionException("give --lr or --lr-by-epoch, not both");
+        }
+        learningRateSchedule();
         if (limit < -1) {
             throw new CliErrors.OptionException("--limit must be 0 (all 60,000 images) or positive, got " + limit);
         }
@@ -211,7 +224,7 @@ public class DemoCommand implements Callable<Integer> {
     String trainingJob() {
         return String.format(Locale.ROOT, "net=%s pool=%s dataset=%s limit=%d epochs=%d batch=%d updater=%s lr=%s"
                 + " momentum=%s hidden=%d msb=%s seed=%d", net, pool, dataset.name().toLowerCase(Locale.ROOT),
-                trainImages(), trainEpochs(), batch, updater, learningRate(), momentum, hidden, msb, seed);
+                trainImages(), trainEpochs(), batch, updater, learningRateLabel(), momentum, hidden, msb, seed);
     }
 
     /** The learning rate given, or the updater's default (0.03 for Nesterovs as CryptGPU's LeNet, DL4J's 0.001 for Adam). */
@@ -219,11 +232,48 @@ public class DemoCommand implements Callable<Integer> {
         return lr != null ? lr : updater == Updater.adam ? 0.001 : 0.03;
     }
 
+    /** The learning rate as the JSON lines print it: a number, or the --lr-by-epoch pairs as a string. */
+    String learningRateLabel() {
+        return lrByEpoch != null ? "\"" + lrByEpoch + "\"" : String.valueOf(learningRate());
+    }
+
+    /**
+     * The --lr-by-epoch schedule (null without one): DL4J's MapSchedule by epoch, which needs a rate for epoch 0.
+     *
+     * @throws CliErrors.OptionException naming the option when the pairs are malformed
+     */
+    ISchedule learningRateSchedule() {
+        if (lrByEpoch == null) {
+            return null;
+        }
+        MapSchedule.Builder b = new MapSchedule.Builder(ScheduleType.EPOCH);
+        boolean first = false;
+        for (String pair : lrByEpoch.split(",")) {
+            String[] kv = pair.trim().split(":");
+            try {
+                int epoch = Integer.parseInt(kv[0].trim());
+                double rate = Double.parseDouble(kv[1].trim());
+                if (kv.length != 2 || epoch < 0 || !(rate > 0) || Double.isInfinite(rate)) {
+                    throw new NumberFormatException();
+                }
+                first |= epoch == 0;
+                b.add(epoch, rate);
+            } catch (RuntimeException e) {
+                throw new CliErrors.OptionException("--lr-by-epoch: '" + pair + "' is not epoch:rate (a whole epoch"
+                        + " from 0 and a positive rate), e.g. 0:0.003,1:0.0005");
+            }
+        }
+        if (!first) {
+            throw new CliErrors.OptionException("--lr-by-epoch needs a rate for epoch 0, e.g. 0:0.003,1:0.0005");
+        }
+        return b.build();
+    }
+
     // ---------------------------------------------------------------------------------------------- train
 
-    /** The plaintext twin: its trained model, test predictions and evaluation, seconds per batch. */
+    /** The plaintext twin: its model, predictions, evaluation, speed, steps and test accuracy after each epoch. */
     record Twin(MultiLayerNetwork model, List<INDArray> predictions, Evaluation eval, double secondsPerBatch,
-            int steps) {
+            int steps, List<Double> epochAccuracy) {
     }
 
     /** DL4J trains the plain network from the configuration's initial weights on the same batches, in order. */
@@ -234,20 +284,28 @@ public class DemoCommand implements Callable<Integer> {
         twin.init();
         DataSetIterator it = data.train(trainImages(), batch);
         int plainSteps = 0;
-        long t0 = System.nanoTime();
+        long trainingNanos = 0;
+        List<Double> epochAccuracy = new ArrayList<>();
         for (int e = 0; e < trainEpochs(); e++) {
+            long t0 = System.nanoTime();
             it.reset();
             while (it.hasNext()) {
                 twin.fit(it.next());
                 plainSteps++;
             }
+            trainingNanos += System.nanoTime() - t0;
+            if (trainEpochs() > 1) {
+                epochAccuracy.add(twin.evaluate(data.test(test, testBatch)).accuracy());
+                System.out.printf(Locale.ROOT, "demo: plaintext twin: epoch %d, test accuracy %.2f%%%n", e + 1,
+                        100 * epochAccuracy.get(e));
+            }
         }
-        double perBatch = (System.nanoTime() - t0) / 1e9 / plainSteps;
+        double perBatch = trainingNanos / 1e9 / plainSteps;
         List<INDArray> predictions = predictPlain(twin, data.test(test, testBatch));
         Evaluation eval = twin.evaluate(data.test(test, testBatch));
         System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
                 plainSteps, perBatch, 100 * eval.accuracy());
-        return new Twin(twin, predictions, eval, perBatch, plainSteps);
+        return new Twin(twin, predictions, eval, perBatch, plainSteps, epochAccuracy);
     }
 
     private int train(Datasets data) throws Exception {

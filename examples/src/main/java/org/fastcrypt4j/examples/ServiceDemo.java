@@ -63,6 +63,12 @@ final class ServiceDemo {
         List<String> owners = List.of("data-owner-1", "data-owner-2");
 
         Path keyDir = ckDir == null ? null : Checkpoint.prepareDirectory(ckDir.resolve("keys"));
+        // with several epochs (and no --stop-after), the job stops after each epoch for the querier to validate the
+        // model so far on its test images, then resumes from the servers' checkpoints (in a temporary directory
+        // unless --checkpoint names one)
+        boolean perEpoch = o.trainEpochs() > 1 && o.stopAfter <= 0;
+        Path serverCheckpoints = ckDir != null ? ckDir.resolve("servers")
+                : perEpoch ? Files.createTempDirectory("fastcrypt4j-demo-") : null;
         KeyPair[] serverKeys = new KeyPair[3];
         for (int i = 0; i < 3; i++) {
             serverKeys[i] = key(keyDir, "party-" + i);
@@ -95,44 +101,54 @@ final class ServiceDemo {
             for (int i = 0; i < 3; i++) {
                 ServerSettings s = ServerSettings.of(i, parties, clients, serverKeys[i], new AeronContext())
                         .withClientWait(Duration.ofMinutes(5));
-                if (ckDir != null) {
-                    s = s.withCheckpoints(ckDir.resolve("servers"), o.checkpointEvery);
+                if (serverCheckpoints != null) {
+                    s = s.withCheckpoints(serverCheckpoints, o.checkpointEvery);
                 }
                 servers[i] = new SecureServer(s, m -> { }).start();
             }
-            long expectedSteps = (long) o.trainEpochs() * ((n + o.batch - 1) / o.batch);
+            long stepsPerEpoch = (n + o.batch - 1) / o.batch;
+            long expectedSteps = (long) o.trainEpochs() * stepsPerEpoch;
             ModelOwnerClient.Job job = new ModelOwnerClient.Job(JOB, o.net.name(), owners, o.trainEpochs(), o.batch,
-                    o.showLoss, o.msb, o.resume != null, o.stopAfter);
+                    o.showLoss, o.msb, o.resume != null, perEpoch ? stepsPerEpoch : o.stopAfter);
             double[] stepSeconds = new double[2];
             ModelOwnerClient.Result result;
-            List<DataOwnerClient.Result> provided = new ArrayList<>();
+            List<DataOwnerClient.Result> provided;
+            DataSet test = data.rows(false, 0, testN);
+            List<double[]> epochs = new ArrayList<>();
+            double trainingSeconds = 0;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("private training").setInitialMax(expectedSteps)
                     .setStyle(ProgressBarStyle.ASCII).setUnit(" batches", 1).setUpdateIntervalMillis(5000)
                     .setMaxRenderedLength(140).build()) {
-                Future<ModelOwnerClient.Result> owner = pool.submit(() -> new ModelOwnerClient(parties, OWNER, ownerKey,
-                        timeout).train(job, plainConf, null, p -> {
-                            bar.stepTo(p.step());
-                            stepSeconds[0] += p.stepSeconds();
-                            stepSeconds[1]++;
-                            bar.setExtraMessage(String.format(Locale.ROOT, "%.2f s/batch, server 0 sent %.0f MiB%s",
-                                    stepSeconds[0] / stepSeconds[1], p.serverBytesSent() / 1048576.0,
-                                    Double.isNaN(p.loss()) ? "" : String.format(Locale.ROOT, ", loss %.3f", p.loss())));
-                        }));
-                List<Future<DataOwnerClient.Result>> dataOwners = new ArrayList<>();
-                for (int k = 0; k < owners.size(); k++) {
-                    DataSet rows = data.rows(true, k * n / 2, (k + 1) * n / 2);
-                    String name = owners.get(k);
-                    KeyPair key = ownerKeys.get(k);
-                    dataOwners.add(pool.submit(() -> new DataOwnerClient(parties, name, key, timeout).provide(JOB,
-                            rows.getFeatures(), rows.getLabels(), null)));
-                }
-                result = get(owner);
-                for (Future<DataOwnerClient.Result> f : dataOwners) {
-                    provided.add(get(f));
+                long firstStep = -1;
+                while (true) {
+                    provided = new ArrayList<>();
+                    result = trainingPhase(job, plainConf, parties, ownerKey, ownerKeys, owners, n, data, timeout, pool,
+                            bar, stepSeconds, provided);
+                    trainingSeconds += result.seconds();
+                    firstStep = firstStep < 0 ? result.firstStep() : firstStep;
+                    // the parts of a job validated between epochs are reported as one
+                    result = new ModelOwnerClient.Result(result.model(), result.losses(), firstStep, result.steps(),
+                            result.rows(), trainingSeconds, result.bytesSent(), result.bytesReceived());
+                    if (!perEpoch || !result.stopped()) {
+                        break;
+                    }
+                    long done = result.steps();
+                    Evaluation e = new Evaluation(10);
+                    e.eval(test.getLabels().castTo(DataType.FLOAT), new QuerierClient(parties, QUERIER, querierKey,
+                            timeout).predict(o.net.name(), test.getFeatures()).castTo(DataType.FLOAT));
+                    int epoch = (int) (done / stepsPerEpoch);
+                    epochs.add(new double[] {epoch, e.accuracy(), twin.epochAccuracy().get(epoch - 1), trainingSeconds});
+                    bar.pause();
+                    System.out.printf(Locale.ROOT, "%ndemo: epoch %d: private test accuracy %.2f%% (plaintext twin"
+                            + " %.2f%%) after %.1f min of private training%n", epoch, 100 * e.accuracy(),
+                            100 * twin.epochAccuracy().get(epoch - 1), trainingSeconds / 60);
+                    bar.resume();
+                    long next = done + stepsPerEpoch;
+                    job = job.resuming().stoppingAfter(next >= expectedSteps ? 0 : next);
                 }
                 bar.stepTo(result.steps());
             }
-            if (result.firstStep() > 0) {
+            if (result.firstStep() > 0 && !perEpoch) {
                 System.out.printf(Locale.ROOT, "demo: resumed from step %d (the servers' checkpoints in %s)%n",
                         result.firstStep(), ckDir.resolve("servers"));
             }
@@ -142,12 +158,20 @@ final class ServiceDemo {
                         : "no --checkpoint directory, so nothing to resume from");
                 return 0;
             }
-            DataSet test = data.rows(false, 0, testN);
             QuerierClient querier = new QuerierClient(parties, QUERIER, querierKey, timeout);
             long t1 = System.nanoTime();
             INDArray predicted = querier.predict(o.net.name(), test.getFeatures());
             double inferSeconds = (System.nanoTime() - t1) / 1e9;
-            return report(twin, result, provided, querier, predicted, test, inferSeconds, servers, stepSeconds, n, data);
+            Evaluation last = new Evaluation(10);
+            last.eval(test.getLabels().castTo(DataType.FLOAT), predicted.castTo(DataType.FLOAT));
+            if (perEpoch) {
+                epochs.add(new double[] {o.trainEpochs(), last.accuracy(), twin.eval().accuracy(), trainingSeconds});
+                System.out.printf(Locale.ROOT, "demo: epoch %d: private test accuracy %.2f%% (plaintext twin %.2f%%)"
+                        + " after %.1f min of private training%n", o.trainEpochs(), 100 * last.accuracy(),
+                        100 * twin.eval().accuracy(), trainingSeconds / 60);
+            }
+            return report(twin, result, provided, querier, predicted, test, inferSeconds, servers, stepSeconds, n, data,
+                    epochs);
         } finally {
             for (SecureServer s : servers) {
                 if (s != null) {
@@ -155,12 +179,52 @@ final class ServiceDemo {
                 }
             }
             pool.shutdownNow();
+            if (serverCheckpoints != null && ckDir == null) {
+                deleteTree(serverCheckpoints);
+            }
         }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** One training job (or one part of it, until it stops): the model owner and the data owners, concurrently. */
+    private ModelOwnerClient.Result trainingPhase(ModelOwnerClient.Job job, MultiLayerConfiguration plainConf,
+            PartiesConfig parties, KeyPair ownerKey, List<KeyPair> ownerKeys, List<String> owners, int n,
+            Datasets data, Duration timeout, ExecutorService pool, ProgressBar bar, double[] stepSeconds,
+            List<DataOwnerClient.Result> provided) throws Exception {
+        Future<ModelOwnerClient.Result> owner = pool.submit(() -> new ModelOwnerClient(parties, OWNER, ownerKey,
+                timeout).train(job, plainConf, null, p -> {
+                    bar.stepTo(p.step());
+                    stepSeconds[0] += p.stepSeconds();
+                    stepSeconds[1]++;
+                    bar.setExtraMessage(String.format(Locale.ROOT, "%.2f s/batch, server 0 sent %.0f MiB%s",
+                            stepSeconds[0] / stepSeconds[1], p.serverBytesSent() / 1048576.0,
+                            Double.isNaN(p.loss()) ? "" : String.format(Locale.ROOT, ", loss %.3f", p.loss())));
+                }));
+        List<Future<DataOwnerClient.Result>> dataOwners = new ArrayList<>();
+        for (int k = 0; k < owners.size(); k++) {
+            DataSet rows = data.rows(true, k * n / 2, (k + 1) * n / 2);
+            String name = owners.get(k);
+            KeyPair key = ownerKeys.get(k);
+            dataOwners.add(pool.submit(() -> new DataOwnerClient(parties, name, key, timeout).provide(JOB,
+                    rows.getFeatures(), rows.getLabels(), null)));
+        }
+        ModelOwnerClient.Result result = get(owner);
+        for (Future<DataOwnerClient.Result> f : dataOwners) {
+            provided.add(get(f));
+        }
+        return result;
     }
 
     private int report(DemoCommand.Twin twin, ModelOwnerClient.Result r, List<DataOwnerClient.Result> provided,
             QuerierClient querier, INDArray predicted, DataSet test, double inferSeconds, SecureServer[] servers,
-            double[] stepSeconds, int n, Datasets data) throws IOException {
+            double[] stepSeconds, int n, Datasets data, List<double[]> epochs) throws IOException {
         Evaluation secureEval = new Evaluation((int) predicted.shape()[1]);
         secureEval.eval(test.getLabels().castTo(DataType.FLOAT), predicted.castTo(DataType.FLOAT));
         int testN = (int) test.getFeatures().shape()[0];
@@ -204,11 +268,12 @@ final class ServiceDemo {
                 + "\"dataset\":\"%s\",\"train_images\":%d,\"epochs\":%d,\"batch\":%d,\"secure_acc\":%.4f,"
                 + "\"plain_acc\":%.4f,\"agreement\":%.4f,\"exported_acc\":%.4f,\"s_per_batch\":%.3f,"
                 + "\"plain_s_per_batch\":%.4f,\"bytes_per_server\":[%d,%d,%d],\"upload_bytes_per_image\":%.0f,"
-                + "\"steps\":%d,\"msb\":\"%s\",\"updater\":\"%s\",\"lr\":%s}%n", o.net, o.pool,
+                + "\"steps\":%d,\"msb\":\"%s\",\"updater\":\"%s\",\"lr\":%s%s}%n", o.net, o.pool,
                 o.dataset.name().toLowerCase(Locale.ROOT), n,
                 o.trainEpochs(), o.batch, secureEval.accuracy(), twin.eval().accuracy(), agree / (double) testN,
                 exported.accuracy(), secondsPerBatch, twin.secondsPerBatch(), serverBytes[0], serverBytes[1],
-                serverBytes[2], perImageUpload, r.steps() - r.firstStep(), o.msb, o.updater, o.learningRate());
+                serverBytes[2], perImageUpload, r.steps() - r.firstStep(), o.msb, o.updater,
+                o.learningRateLabel(), epochFields(epochs));
         double gap = Math.abs(secureEval.accuracy() - twin.eval().accuracy());
         if (gap > 0.05) {
             System.out.printf(Locale.ROOT, "demo: FAILED: private accuracy is %.1f points from the plaintext twin's%n",
@@ -216,6 +281,27 @@ final class ServiceDemo {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The per-epoch fields of the JSON line: test accuracy after each epoch, private and plaintext, the minutes of
+     * private training by then, and the minutes until the private model first reached 99.0% (null if it did not).
+     */
+    private static String epochFields(List<double[]> epochs) {
+        if (epochs.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(",\"epoch_acc\":[");
+        String reached = "null";
+        for (int i = 0; i < epochs.size(); i++) {
+            double[] e = epochs.get(i);
+            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "[%d,%.4f,%.4f,%.1f]", (int) e[0], e[1], e[2],
+                    e[3] / 60));
+            if (reached.equals("null") && e[1] >= 0.99) {
+                reached = String.format(Locale.ROOT, "%.1f", e[3] / 60);
+            }
+        }
+        return b.append("],\"minutes_to_99\":").append(reached).toString();
     }
 
     private static String size(long bytes) {

@@ -82,6 +82,8 @@ class CommandLineErrorsTest {
         assertOneLine(run("party", "--id", "1", "--config", conf.toString(), "--limit", "-5"), CliErrors.USAGE,
                 "--limit");
         assertOneLine(run("demo", "--lr", "-1"), CliErrors.USAGE, "--lr must be positive");
+        assertOneLine(run("demo", "--lr-by-epoch", "1:0.01"), CliErrors.USAGE, "--lr-by-epoch needs a rate for epoch 0");
+        assertOneLine(run("demo", "--lr-by-epoch", "0:0.01,x"), CliErrors.USAGE, "--lr-by-epoch: 'x' is not epoch:rate");
         assertOneLine(run("party", "--id", "1", "--config", conf.toString()), CliErrors.USAGE, "no such file",
                 conf.toString());
         assertOneLine(run("demo", "--batch", "x"), CliErrors.USAGE, "--batch");

@@ -61,6 +61,13 @@ class PrivateTrainingIntegrationTest {
         assertTrue(secure > 0.75, "private training did not learn: " + json);
         assertTrue(Math.abs(secure - plain) < 0.03, "private and plaintext accuracy differ: " + json);
         assertTrue(field(json, "agreement") > 0.9, json);
+        // two epochs: the querier validated the shared model after the first, then the job resumed
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"epoch_acc\":\\[\\[1,([0-9.]+),([0-9.]+),[0-9.]+\\],"
+                + "\\[2,([0-9.]+),([0-9.]+),[0-9.]+\\]\\]").matcher(json);
+        assertTrue(m.find(), "no accuracy per epoch: " + json);
+        assertTrue(Math.abs(Double.parseDouble(m.group(1)) - Double.parseDouble(m.group(2))) < 0.03, json);
+        assertEquals(secure, Double.parseDouble(m.group(3)), 1e-4, json);
+        assertTrue(json.contains("\"steps\":64,"), "both parts of the job counted: " + json);
     }
 
     @Test

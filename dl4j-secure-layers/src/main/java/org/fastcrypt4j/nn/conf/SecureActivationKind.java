@@ -1,9 +1,13 @@
 package org.fastcrypt4j.nn.conf;
 
+import org.fastcrypt4j.mpc.functions.PiecewiseLinear;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -20,6 +24,12 @@ public enum SecureActivationKind {
     RELU("relu"),
     /** {@link ActivationLReLU} with its alpha in [0, 1). */
     LEAKY_RELU("leakyrelu"),
+    /**
+     * Three linear pieces ({@link PiecewiseLinear}): {@link ActivationReLU} with a cap, a threshold or a negative
+     * slope, {@link ActivationReLU6}, {@link ActivationHardTanH}, {@link ActivationHardSigmoid}, and
+     * {@link ActivationLReLU} with any other alpha.
+     */
+    PIECEWISE_LINEAR("piecewise"),
     /** {@link ActivationSigmoid}. */
     SIGMOID("sigmoid"),
     /** {@link ActivationTanH}. */
@@ -28,7 +38,8 @@ public enum SecureActivationKind {
     SOFTMAX("softmax");
 
     /** What the supported activations are, for error messages. */
-    public static final String SUPPORTED = "identity, ReLU, leaky ReLU with alpha in [0, 1), sigmoid, tanh or softmax";
+    public static final String SUPPORTED = "identity, ReLU (with a cap, a threshold or a negative slope), ReLU6, leaky "
+            + "ReLU, hard tanh, hard sigmoid, sigmoid, tanh or softmax";
 
     private final String label;
 
@@ -46,11 +57,15 @@ public enum SecureActivationKind {
         if (a == null || a instanceof ActivationIdentity) {
             return IDENTITY;
         }
-        if (a instanceof ActivationReLU r) {
-            return r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope()) ? RELU : null;
+        if (a instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold())
+                && zero(r.getNegativeSlope())) {
+            return RELU;
         }
-        if (a instanceof ActivationLReLU l) {
-            return l.getAlpha() >= 0 && l.getAlpha() < 1 ? LEAKY_RELU : null;
+        if (a instanceof ActivationLReLU l && l.getAlpha() >= 0 && l.getAlpha() < 1) {
+            return LEAKY_RELU;
+        }
+        if (pieces(a) != null) {
+            return PIECEWISE_LINEAR;
         }
         if (a instanceof ActivationSigmoid) {
             return SIGMOID;
@@ -62,6 +77,34 @@ public enum SecureActivationKind {
             return SOFTMAX;
         }
         return null;
+    }
+
+    /** The pieces of a piecewise-linear activation, or null when {@code a} is not one (or has no valid pieces). */
+    public static PiecewiseLinear.Pieces pieces(IActivation a) {
+        try {
+            if (a instanceof ActivationReLU r) {
+                return PiecewiseLinear.Pieces.relu(r.getMax(), value(r.getThreshold()), value(r.getNegativeSlope()));
+            }
+            if (a instanceof ActivationLReLU l) {
+                return PiecewiseLinear.Pieces.relu(null, 0, l.getAlpha());
+            }
+            if (a instanceof ActivationReLU6) {
+                return PiecewiseLinear.Pieces.relu(6.0, 0, 0);
+            }
+            if (a instanceof ActivationHardTanH) {
+                return PiecewiseLinear.Pieces.clamp(1, 0, -1, 1);
+            }
+            if (a instanceof ActivationHardSigmoid) {
+                return PiecewiseLinear.Pieces.clamp(0.2, 0.5, 0, 1);   // DL4J's: min(1, max(0, 0.2 x + 0.5))
+            }
+        } catch (IllegalArgumentException e) {
+            return null;   // a cap at or below the threshold, or constants out of range
+        }
+        return null;
+    }
+
+    private static double value(Double d) {
+        return d == null ? 0 : d;
     }
 
     private static boolean zero(Double d) {

@@ -1,6 +1,7 @@
 package org.fastcrypt4j.nn.layers;
 
 import org.fastcrypt4j.mpc.functions.LeakyRelu;
+import org.fastcrypt4j.mpc.functions.PiecewiseLinear;
 import org.fastcrypt4j.mpc.functions.Relu;
 import org.fastcrypt4j.mpc.functions.Sigmoid;
 import org.fastcrypt4j.mpc.functions.Softmax;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
  * <ul>
  *   <li>ReLU: {@link Relu} (keeps the DReLU bits; backward one multiplication).</li>
  *   <li>Leaky ReLU: {@link LeakyRelu} (keeps the slope sharing; backward one fixed-point product).</li>
+ *   <li>Capped, thresholded or sloped ReLU, ReLU6, hard tanh, hard sigmoid: {@link PiecewiseLinear} (the same).</li>
  *   <li>Sigmoid, tanh: {@link Sigmoid}, {@link Tanh} (keep the output; backward two chained fixed-point products).</li>
  *   <li>Softmax over the last axis of a [batch, classes] input: {@link Softmax#softmax} (keeps the output; backward
  *       {@link Softmax#backward}).</li>
@@ -41,6 +43,10 @@ record ActivationPass(SecureActivationKind kind, SharedTensor output, SharedTens
                 LeakyRelu.Forward f = LeakyRelu.forward(s, x, ((ActivationLReLU) activation).getAlpha());
                 yield new ActivationPass(kind, f.output(), f.slope());
             }
+            case PIECEWISE_LINEAR -> {
+                PiecewiseLinear.Forward f = PiecewiseLinear.forward(s, x, SecureActivationKind.pieces(activation));
+                yield new ActivationPass(kind, f.output(), f.slope());
+            }
             case SIGMOID -> {
                 SharedTensor y = Sigmoid.sigmoid(s, x);
                 yield new ActivationPass(kind, y, y);
@@ -62,6 +68,7 @@ record ActivationPass(SecureActivationKind kind, SharedTensor output, SharedTens
         return switch (kind) {
             case RELU -> Relu.backward(s, new Relu.Forward(null, kept), epsilon);
             case LEAKY_RELU -> LeakyRelu.backward(s, new LeakyRelu.Forward(null, kept), epsilon);
+            case PIECEWISE_LINEAR -> PiecewiseLinear.backward(s, new PiecewiseLinear.Forward(null, kept), epsilon);
             case SIGMOID -> Sigmoid.backward(s, kept, epsilon);
             case TANH -> Tanh.backward(s, kept, epsilon);
             case SOFTMAX -> Softmax.backward(s, kept, epsilon);

@@ -14,6 +14,7 @@ import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.nd4j.linalg.learning.config.AMSGrad;
 import org.nd4j.linalg.learning.config.AdaDelta;
 import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nadam;
@@ -21,16 +22,19 @@ import org.nd4j.linalg.learning.config.RmsProp;
 
 /**
  * DL4J's adaptive updaters on shares, for the parameters of one optimizer step that use them: Adam ({@code
- * AdamUpdater}), Nadam, AMSGrad, RmsProp and AdaGrad, with DL4J's own update rules (libnd4j's {@code adam_updater},
- * {@code nadam_updater}, {@code ams_grad_updater}, {@code rms_prop_updater}, {@code ada_grad_updater}); AMSGrad's
- * maximum is one ReLU per parameter and step (h + relu(v - h)). With g' the gradient after division by
- * N, clipping and L1/L2 (as for the other updaters) and t = iteration + 1:
+ * AdamUpdater}), Nadam, AMSGrad, AdaMax, RmsProp and AdaGrad, with DL4J's own update rules (libnd4j's
+ * {@code adam_updater}, {@code nadam_updater}, {@code ams_grad_updater}, {@code ada_max_updater}, {@code
+ * rms_prop_updater}, {@code ada_grad_updater}); AMSGrad's maximum is one ReLU per parameter
+ * and step (h + relu(v - h)), AdaMax's two. With g' the gradient after division by N, clipping and L1/L2 (as for the
+ * other updaters) and t = iteration + 1:
  * <pre>
  *   Adam:    m &lt;- b1 m + (1 - b1) g'   v &lt;- b2 v + (1 - b2) g'^2   step = lr sqrt(1 - b2^t) / (1 - b1^t) * m / sqrt(v)
  *   Nadam:   m, v as Adam                                     step = lr / (1 - b1^t) * (b1 m + (1 - b1) g') / sqrt(v)
  *   AMSGrad: m, v as Adam, h &lt;- max(h, v)                    step = lr sqrt(1 - b2^t) / (1 - b1^t) * m / sqrt(h)
  *            (all three keep v^ = v / (1 - b2^t) instead of v, AMSGrad h^ alike: v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t),
  *            an average of g'^2 whatever t, and fold 1 / sqrt(1 - b2^t) into the step's public factor)
+ *   AdaMax:  m as Adam, u &lt;- max(b2 u, |g'|) = a + relu(-g' - a), a = b2 u + relu(g' - b2 u)
+ *                                                             step = lr / (1 - b1^t) * m / u, 1/u = 1/sqrt(u^2)
  *   RmsProp: v &lt;- d v + (1 - d) g'^2 (v starts at epsilon)     step = lr * g' / sqrt(v)
  *   AdaGrad: v &lt;- v + g'^2 (v starts at epsilon)               step = lr * g' / sqrt(v)
  * </pre>
@@ -57,12 +61,13 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * m, the numerator and v (one truncation pass, 2 rounds, up to 3 values), 1/sqrt(v) ({@link InverseSqrt}: 9
  * compared values and 21 products, about 10 + 42 rounds and 9 * 39 + 21 * 10.5 bytes from P0), u (one product).
  * About 70 rounds per step whatever the network's size, and about 650 bytes per parameter from P0 (580 from the
- * others). Nothing is opened.
+ * others). AdaMax squares u instead of g' after two ReLU passes (about 2 * 13 rounds and 2 * 50 bytes more); its u
+ * is kept at {@value #SQUARED_BITS} bits (a relative precision of 1.5e-8 / u). Nothing is opened.
  */
 final class AdaptiveSteps {
 
     /** The adaptive updaters on shares. */
-    enum Kind { ADAM, NADAM, AMSGRAD, RMSPROP, ADAGRAD, ADADELTA }
+    enum Kind { ADAM, NADAM, AMSGRAD, ADAMAX, RMSPROP, ADAGRAD, ADADELTA }
 
     /** Fractional bits of the first moment m and the numerator. */
     static final int M_BITS = 32;
@@ -104,6 +109,9 @@ final class AdaptiveSteps {
         if (u instanceof AMSGrad) {
             return Kind.AMSGRAD;
         }
+        if (u instanceof AdaMax) {
+            return Kind.ADAMAX;
+        }
         if (u instanceof RmsProp) {
             return Kind.RMSPROP;
         }
@@ -118,8 +126,8 @@ final class AdaptiveSteps {
 
     /** Why the adaptive updater {@code u} cannot run on shares, or null. */
     static String problem(IUpdater u) {
-        if (u instanceof AdaDelta) {
-            return null;   // its epsilon is added exactly (AdaDeltaSteps)
+        if (u instanceof AdaDelta || u instanceof AdaMax) {
+            return null;   // AdaDelta's epsilon is added exactly (AdaDeltaSteps); AdaMax's only guards a zero lr
         }
         double eps = epsilon(u);
         if (eps > MAX_EPSILON) {
@@ -134,6 +142,7 @@ final class AdaptiveSteps {
             case ADAM -> ((Adam) u).getEpsilon();
             case NADAM -> ((Nadam) u).getEpsilon();
             case AMSGRAD -> ((AMSGrad) u).getEpsilon();
+            case ADAMAX -> ((AdaMax) u).getEpsilon();
             case RMSPROP -> ((RmsProp) u).getEpsilon();
             case ADAGRAD -> ((AdaGrad) u).getEpsilon();
             case ADADELTA -> ((AdaDelta) u).getEpsilon();
@@ -147,6 +156,7 @@ final class AdaptiveSteps {
             // Adam and Nadam keep v^ = v / (1 - b2^t), so 1/sqrt(v) = 1/sqrt(v^) / sqrt(1 - b2^t)
             case ADAM -> lr / (1 - Math.pow(((Adam) u).getBeta1(), t));
             case AMSGRAD -> lr / (1 - Math.pow(((AMSGrad) u).getBeta1(), t));
+            case ADAMAX -> lr / (1 - Math.pow(((AdaMax) u).getBeta1(), t));
             case NADAM -> lr / (1 - Math.pow(((Nadam) u).getBeta1(), t))
                     / Math.sqrt(1 - Math.pow(((Nadam) u).getBeta2(), t));
             case RMSPROP, ADAGRAD -> lr;
@@ -166,17 +176,25 @@ final class AdaptiveSteps {
         int c = SecureOptimizer.CONSTANT_BITS;
         int d = DECAY_BITS;
         List<String> keys = new ArrayList<>(gPrime.keySet());
-        // g' at M_BITS (for m and the numerators) and at SQUARED_BITS (for its square)
+        int n = keys.size();
+        // g' at M_BITS (for m and the numerators) and at SQUARED_BITS (for its square, or AdaMax's maximum)
         SharedTensor[] g = SecureOptimizer.truncateAll(s, values(keys, gPrime), c + f - M_BITS);
-        List<SharedTensor> flatG = List.of(SecureOptimizer.truncateAll(s, values(keys, gPrime), c + f - SQUARED_BITS));
-        // g'^2 at V_BITS: one product pass
-        SharedTensor all = SharedTensor.concatFlat(s.party(), flatG);
-        SharedTensor sq = Truncation.truncateProduct(s, Multiplication.localShare(s, all, all,
-                Multiplication.ELEMENTWISE), 2 * SQUARED_BITS - V_BITS);
-        SharedTensor[] g2 = sq.splitFlat(shapes(flatG));
+        SharedTensor[] low = SecureOptimizer.truncateAll(s, values(keys, gPrime), c + f - SQUARED_BITS);
+        // their squares at V_BITS, in one product pass (AdaMax squares its u later instead)
+        SharedTensor[] g2 = new SharedTensor[n];
+        List<Integer> squaredAt = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (kindOf(updaters.get(keys.get(i))) != Kind.ADAMAX) {
+                squaredAt.add(i);
+            }
+        }
+        List<SharedTensor> squared = squares(s, select(low, squaredAt));
+        for (int j = 0; j < squaredAt.size(); j++) {
+            g2[squaredAt.get(j)] = squared.get(j);
+        }
         // m, the numerator and v: one truncation pass
         List<SharedTensor> combos = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
+        for (int i = 0; i < n; i++) {
             IUpdater u = updaters.get(keys.get(i));
             State st = states.get(keys.get(i));
             long[] shape = g[i].shape();
@@ -190,6 +208,10 @@ final class AdaptiveSteps {
                 if (kind == Kind.NADAM) {
                     // b1 m_new + (1 - b1) g' = b1^2 m + (1 - b1)(1 + b1) g'
                     combos.add(m.mul(constant(b1 * b1, d)).add(g[i].mul(constant((1 - b1) * (1 + b1), d))));
+                }
+                if (kind == Kind.ADAMAX) {
+                    combos.add(v.mul(constant(b2, d)));   // b2 u at SQUARED_BITS; the maxima follow
+                    continue;
                 }
                 // v^_t = (b2 (1 - b2^(t-1)) v^_(t-1) + (1 - b2) g'^2) / (1 - b2^t): public coefficients
                 double norm = 1 - Math.pow(b2, t);
@@ -213,8 +235,9 @@ final class AdaptiveSteps {
         List<SharedTensor> vs = new ArrayList<>();
         List<Integer> maxAt = new ArrayList<>();
         List<SharedTensor> maxPrev = new ArrayList<>();
+        List<Integer> infinityAt = new ArrayList<>();
         int k = 0;
-        for (int i = 0; i < keys.size(); i++) {
+        for (int i = 0; i < n; i++) {
             State st = states.get(keys.get(i));
             Kind kind = kindOf(updaters.get(keys.get(i)));
             if (hasMoment(kind)) {
@@ -229,30 +252,105 @@ final class AdaptiveSteps {
                 maxAt.add(i);
                 maxPrev.add(next[k++]);
             }
+            if (kind == Kind.ADAMAX) {
+                infinityAt.add(i);
+            }
         }
         runningMaxima(s, keys, states, vs, maxAt, maxPrev);
+        infinityNorms(s, keys, states, vs, low, infinityAt);
         // 1/sqrt(v) at f, then u = numerator / sqrt(v) at f
         SharedTensor r = InverseSqrt.inverseSqrt(s, SharedTensor.concatFlat(s.party(), vs), V_BITS, LO, HI);
         SharedTensor u = Truncation.truncateProduct(s, Multiplication.localShare(s,
                 SharedTensor.concatFlat(s.party(), numerators), r, Multiplication.ELEMENTWISE), M_BITS);
         SharedTensor[] us = u.splitFlat(shapes(numerators));
         Map<String, SharedTensor> out = new LinkedHashMap<>();
-        for (int i = 0; i < keys.size(); i++) {
+        for (int i = 0; i < n; i++) {
             out.put(keys.get(i), us[i]);
         }
         return out;
     }
 
+    /** x^2 at V_BITS of each x at SQUARED_BITS, in one product pass (none: no messages). */
+    private static List<SharedTensor> squares(Session s, List<SharedTensor> xs) {
+        if (xs.isEmpty()) {
+            return List.of();
+        }
+        SharedTensor all = SharedTensor.concatFlat(s.party(), xs);
+        SharedTensor sq = Truncation.truncateProduct(s, Multiplication.localShare(s, all, all,
+                Multiplication.ELEMENTWISE), 2 * SQUARED_BITS - V_BITS);
+        return List.of(sq.splitFlat(shapes(xs)));
+    }
+
+    private static List<SharedTensor> select(SharedTensor[] xs, List<Integer> at) {
+        List<SharedTensor> out = new ArrayList<>();
+        at.forEach(i -> out.add(xs[i]));
+        return out;
+    }
+
+    /**
+     * AdaMax's infinity norms u = max(b2 u_prev, |g'|) = a + relu(-g' - a), a = b2 u_prev + relu(g' - b2 u_prev) (two
+     * ReLU passes over all its parameters, at SQUARED_BITS; {@code vs} holds b2 u_prev and {@code low} g' there); each
+     * becomes the state and its square (at V_BITS, one product pass) replaces it in {@code vs}, so that the inverse
+     * square root gives 1/u.
+     */
+    private static void infinityNorms(Session s, List<String> keys, Map<String, State> states, List<SharedTensor> vs,
+            SharedTensor[] low, List<Integer> at) {
+        if (at.isEmpty()) {
+            return;
+        }
+        List<SharedTensor> decayed = new ArrayList<>();
+        List<SharedTensor> above = new ArrayList<>();
+        for (int i : at) {
+            decayed.add(vs.get(i));
+            above.add(low[i].sub(vs.get(i)));
+        }
+        List<SharedTensor> a = plus(decayed, reluAll(s, above));
+        List<SharedTensor> below = new ArrayList<>();
+        for (int j = 0; j < at.size(); j++) {
+            below.add(low[at.get(j)].neg().sub(a.get(j)));
+        }
+        List<SharedTensor> norms = plus(a, reluAll(s, below));
+        List<SharedTensor> sq = squares(s, norms);
+        for (int j = 0; j < at.size(); j++) {
+            states.get(keys.get(at.get(j))).v = norms.get(j);
+            vs.set(at.get(j), sq.get(j));
+        }
+    }
+
+    private static List<SharedTensor> reluAll(Session s, List<SharedTensor> xs) {
+        return List.of(Relu.forward(s, SharedTensor.concatFlat(s.party(), xs)).output().splitFlat(shapes(xs)));
+    }
+
+    private static List<SharedTensor> plus(List<SharedTensor> xs, List<SharedTensor> ys) {
+        List<SharedTensor> out = new ArrayList<>();
+        for (int i = 0; i < xs.size(); i++) {
+            out.add(xs.get(i).add(ys.get(i)));
+        }
+        return out;
+    }
+
     private static boolean hasMoment(Kind kind) {
-        return kind == Kind.ADAM || kind == Kind.NADAM || kind == Kind.AMSGRAD;
+        return kind == Kind.ADAM || kind == Kind.NADAM || kind == Kind.AMSGRAD || kind == Kind.ADAMAX;
     }
 
     private static double beta1(IUpdater u) {
-        return u instanceof Adam a ? a.getBeta1() : u instanceof Nadam n ? n.getBeta1() : ((AMSGrad) u).getBeta1();
+        return switch (kindOf(u)) {
+            case ADAM -> ((Adam) u).getBeta1();
+            case NADAM -> ((Nadam) u).getBeta1();
+            case AMSGRAD -> ((AMSGrad) u).getBeta1();
+            case ADAMAX -> ((AdaMax) u).getBeta1();
+            default -> throw new IllegalArgumentException(u.getClass().getSimpleName() + " has no first moment");
+        };
     }
 
     private static double beta2(IUpdater u) {
-        return u instanceof Adam a ? a.getBeta2() : u instanceof Nadam n ? n.getBeta2() : ((AMSGrad) u).getBeta2();
+        return switch (kindOf(u)) {
+            case ADAM -> ((Adam) u).getBeta2();
+            case NADAM -> ((Nadam) u).getBeta2();
+            case AMSGRAD -> ((AMSGrad) u).getBeta2();
+            case ADAMAX -> ((AdaMax) u).getBeta2();
+            default -> throw new IllegalArgumentException(u.getClass().getSimpleName() + " has no second moment");
+        };
     }
 
     /**

@@ -3,8 +3,10 @@ package org.fastcrypt4j.nn.training;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.nd4j.linalg.learning.config.AdaBelief;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.learning.regularization.L1Regularization;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
@@ -14,11 +16,13 @@ import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * How one parameter is updated, read from its DL4J layer configuration: the updater (SGD or Nesterovs, with any
- * learning-rate and momentum schedules, or Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta), the regularization of that parameter (L1, L2, weight decay, each with
- * its coefficient schedule; the layer's bias regularization for biases) and the layer's gradient normalization.
+ * learning-rate and momentum schedules, or Adam, Nadam, AMSGrad, AdaMax, RmsProp, AdaGrad, AdaDelta, or
+ * NoOp), the regularization of that parameter (L1, L2, weight decay, each with its coefficient schedule; the layer's
+ * bias regularization for biases) and the layer's gradient normalization. DL4J's NoOp leaves the gradient as it is
+ * and the network subtracts it: SGD with a learning rate of 1, which is what it does here too.
  * Every hyper-parameter is public (a function of the iteration and epoch only), as in DL4J.
  *
- * @param updater        Sgd, Nesterovs, Adam, Nadam, AMSGrad, RmsProp, AdaGrad or AdaDelta
+ * @param updater        Sgd, Nesterovs, Adam, Nadam, AMSGrad, AdaMax, RmsProp, AdaGrad, AdaDelta or NoOp
  * @param regularization L1Regularization, L2Regularization and WeightDecay terms (empty for none)
  * @param normalization  None, ClipElementWiseAbsoluteValue or an L2-norm mode ({@link L2Normalization})
  * @param threshold      the clipping threshold
@@ -47,6 +51,10 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
         if (u != null) {
             return u;
         }
+        if (updater instanceof NoOp && regularization.stream().anyMatch(r -> r instanceof WeightDecay wd && wd.isApplyLR())) {
+            // DL4J multiplies the decay by NoOp's learning rate, NaN, and the parameters become NaN
+            return "weight decay with applyLR and the NoOp updater (which has no learning rate) not supported";
+        }
         for (Regularization r : regularization) {
             if (!(r instanceof L1Regularization || r instanceof L2Regularization || r instanceof WeightDecay)) {
                 return "regularization " + r.getClass().getSimpleName() + " not supported (L1, L2, weight decay)";
@@ -57,14 +65,18 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
 
     /** Why {@code u} cannot run on shares, or null. */
     public static String updaterProblem(IUpdater u) {
-        if (u instanceof Sgd || u instanceof Nesterovs) {
+        if (u instanceof Sgd || u instanceof Nesterovs || u instanceof NoOp) {
             return null;
         }
         if (AdaptiveSteps.kindOf(u) != null) {
             return AdaptiveSteps.problem(u);
         }
+        if (u instanceof AdaBelief) {
+            return "updater AdaBelief not supported (DL4J 1.0.0-M2.1 cannot train with it either: its updater fails to "
+                    + "instantiate)";
+        }
         return "updater " + (u == null ? "none" : u.getClass().getSimpleName())
-                + " not supported (Sgd, Nesterovs, Adam, Nadam, AMSGrad, RmsProp, AdaGrad, AdaDelta)";
+                + " not supported (Sgd, Nesterovs, Adam, Nadam, AMSGrad, AdaMax, RmsProp, AdaGrad, AdaDelta, NoOp)";
     }
 
     /** Why {@code g} cannot run on shares, or null. */
@@ -92,7 +104,7 @@ public record UpdateRule(IUpdater updater, List<Regularization> regularization, 
     /** The learning rate at this iteration and epoch (the updater's schedule, if any). */
     double learningRate(long iteration, int epoch) {
         if (!updater.hasLearningRate()) {
-            return 1;   // AdaDelta: DL4J applies weight decay with a learning rate of 1
+            return 1;   // AdaDelta: DL4J applies weight decay with a learning rate of 1; NoOp: the raw gradient
         }
         return updater.getLearningRate((int) iteration, epoch);
     }

@@ -46,7 +46,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *       loss of every step to the model owner when asked (each server's re-randomised component), progress (steps,
  *       seconds, bytes) to every client of the job;</li>
  *   <li>the model is stored here under its name (for queries) and its parameters are sent to the model owner, each
- *       server's component; the data owners are told the job is done.</li>
+ *       server's component; the data owners are told the job is done. A job stopped on request ({@code stop-after})
+ *       stores the model so far (shared) for queries, and sends nothing of it: a querier can validate it between
+ *       epochs, and the job resumes from the servers' checkpoints.</li>
  * </ol>
  * The servers see shapes, counts, timing and who takes part; never a value.
  */
@@ -144,6 +146,9 @@ final class TrainJob {
         }
         net.fit(data, options);
         if (stopAfter > 0 && !finished(net.step(), data.rows(), batch, epochs)) {
+            // the model so far answers queries until the job resumes (a validation between epochs, say); it stays
+            // shared, and the owner receives nothing until the job ends
+            ctx.models.put(modelName, new ModelStore.Model(ownerName, secure, net.parameters().parameters()));
             for (ClientChannel c : everyone) {
                 c.send("stopped", new long[] {net.step(), data.rows()});
             }

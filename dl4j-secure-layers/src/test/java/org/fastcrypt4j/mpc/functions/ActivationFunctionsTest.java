@@ -144,6 +144,18 @@ class ActivationFunctionsTest {
         }
     }
 
+    /** Piecewise-linear functions with one and two breakpoints, continuous and not; inputs at the breakpoints too. */
+    @Test
+    void piecewiseLinearMatchesThePlaintext() {
+        for (PiecewiseLinear.Pieces p : new PiecewiseLinear.Pieces[] {PiecewiseLinear.Pieces.relu(6.0, 0, 0),
+            PiecewiseLinear.Pieces.clamp(0.2, 0.5, 0, 1), PiecewiseLinear.Pieces.relu(2.0, 0.5, 0.1),
+            PiecewiseLinear.Pieces.relu(null, -16, 0.3), PiecewiseLinear.Pieces.two(1, -1.5, 3, 2, -100)}) {
+            checkElementwise(p.toString(), System.nanoTime(), (s, x) -> PiecewiseLinear.forward(s, x, p).output(),
+                    (s, x, y, dy) -> PiecewiseLinear.backward(s, PiecewiseLinear.forward(s, x, p), dy), p::apply,
+                    p::slope, v -> Math.scalb(Math.abs(v), -F) + Math.scalb(1.0, -F + 2), Double.NaN);
+        }
+    }
+
     @Test
     void softmaxBackwardMatchesThePlaintext() {
         long seed = System.nanoTime();
@@ -223,6 +235,12 @@ class ActivationFunctionsTest {
                 p -> LeakyRelu.expectedForwardBytesPerElement(p, F), LeakyRelu.FORWARD_ROUNDS_ABY3);
         checkCost("leakyrelu backward", (s, x) -> LeakyRelu.backward(s, new LeakyRelu.Forward(x, x), x), n,
                 p -> LeakyRelu.backwardBytesPerElement(F), LeakyRelu.BACKWARD_ROUNDS);
+        PiecewiseLinear.Pieces relu6 = PiecewiseLinear.Pieces.relu(6.0, 0, 0);
+        checkCost("relu6", (s, x) -> PiecewiseLinear.forward(s, x, relu6).output(), n,
+                p -> PiecewiseLinear.expectedForwardBytesPerElement(relu6, p, F), LeakyRelu.FORWARD_ROUNDS_ABY3);
+        PiecewiseLinear.Pieces thresholded = PiecewiseLinear.Pieces.relu(null, 1, 0.1);
+        checkCost("thresholded relu", (s, x) -> PiecewiseLinear.forward(s, x, thresholded).output(), n,
+                p -> PiecewiseLinear.expectedForwardBytesPerElement(thresholded, p, F), LeakyRelu.FORWARD_ROUNDS_ABY3);
         checkCost("softmax backward", (s, x) -> Softmax.backward(s, x.reshape(n / 8, 8), x.reshape(n / 8, 8)), n,
                 p -> Sigmoid.backwardBytesPerElement(F), Softmax.BACKWARD_ROUNDS);
     }
