@@ -46,6 +46,40 @@ public final class A2B {
      * The binary sharing of msb(x) for every element (bit j = element j in c-order).
      */
     public static SharedBits msb(Session s, SharedTensor x) {
+        return msb(s, x, L);
+    }
+
+    /**
+     * Bits sent per element by {@code party} for {@link #msb(Session, SharedTensor, int)} with {@code bits} bits: the
+     * input (P0 only), bits - 1 generate ANDs and the tree's ANDs over bits - 1 positions (245 / 181 / 181 at 64
+     * bits, 161 / 118 / 118 at 43).
+     */
+    public static int msbBitsPerElement(int party, int bits) {
+        int ands = bits - 1;
+        for (int n = bits - 1; n > 1; n = n / 2 + (n & 1)) {
+            ands += 2 * (n / 2) - 1;
+        }
+        return (party == 0 ? bits : 0) + ands;
+    }
+
+    /** Message layers of {@link #msb(Session, SharedTensor, int)} with {@code bits} bits: 2 + ceil(log2(bits - 1)). */
+    public static int msbRounds(int bits) {
+        return 2 + (64 - Long.numberOfLeadingZeros(bits - 2));
+    }
+
+    /**
+     * The binary sharing of bit {@code bits - 1} of x mod 2^bits for every element: the same circuit on the low
+     * {@code bits} bit planes only (the low bits of the shares are a sharing of x mod 2^bits). It equals msb(x) when
+     * -2^(bits-1) &lt;= x &lt; 2^(bits-1), which the caller guarantees (a comparison of values bounded by their range,
+     * say): {@link #msbBitsPerElement} bits per element instead of 245 / 181 / 181, the same rounds while
+     * bits - 1 &gt; 32.
+     *
+     * @throws IllegalArgumentException unless 2 &lt;= bits &lt;= 64
+     */
+    public static SharedBits msb(Session s, SharedTensor x, int bits) {
+        if (bits < 2 || bits > L) {
+            throw new IllegalArgumentException("party " + s.party() + ": MSB width " + bits + " not in [2, 64]");
+        }
         int n = x.intLength();
         int words = SharedBits.wordsFor(n);
         int padded = words * 64;
@@ -55,68 +89,68 @@ public final class A2B {
 
         // Round 1: u = x0 + x1 input by P0, bit-sliced.
         String tag = "msb/a2b-input";
-        long[][] uFirst = new long[L][];
-        long[][] uSecond = new long[L][];
-        long[][] vFirst = new long[L][];
-        long[][] vSecond = new long[L][];
-        long[][] zero = zeroPlanes(words);
+        long[][] uFirst = new long[bits][];
+        long[][] uSecond = new long[bits][];
+        long[][] vFirst = new long[bits][];
+        long[][] vSecond = new long[bits][];
+        long[][] zero = zeroPlanes(bits, words);
         if (me == 0) {
             long[] u = new long[n];
             for (int i = 0; i < n; i++) {
                 u[i] = first[i] + second[i];
             }
-            long[][] planes = bitSlice(u, words);
-            long[] mask = s.prgWithPrev().nextLongs(L * words);
-            long[] t = new long[L * words];
-            for (int b = 0; b < L; b++) {
+            long[][] planes = bitSlice(u, words);   // all 64 planes; the low bits used
+            long[] mask = s.prgWithPrev().nextLongs(bits * words);
+            long[] t = new long[bits * words];
+            for (int b = 0; b < bits; b++) {
                 for (int w = 0; w < words; w++) {
                     t[b * words + w] = planes[b][w] ^ mask[b * words + w];
                 }
             }
             s.transport().send(s.next(), tag, t);
-            for (int b = 0; b < L; b++) {
+            for (int b = 0; b < bits; b++) {
                 uFirst[b] = slice(mask, b, words);
                 uSecond[b] = slice(t, b, words);
             }
             vFirst = zero;
             vSecond = zero;
         } else if (me == 1) {
-            long[] t = s.transport().receive(0, tag, L * words);
-            for (int b = 0; b < L; b++) {
+            long[] t = s.transport().receive(0, tag, bits * words);
+            for (int b = 0; b < bits; b++) {
                 uFirst[b] = slice(t, b, words);
                 uSecond[b] = zero[b];
             }
             vFirst = zero;
             vSecond = bitSlice(second, words);
         } else {
-            long[] mask = s.prgWithNext().nextLongs(L * words);
-            for (int b = 0; b < L; b++) {
+            long[] mask = s.prgWithNext().nextLongs(bits * words);
+            for (int b = 0; b < bits; b++) {
                 uFirst[b] = zero[b];
                 uSecond[b] = slice(mask, b, words);
             }
             vFirst = bitSlice(first, words);
             vSecond = zero;
         }
-        SharedBits[] u = new SharedBits[L];
-        SharedBits[] v = new SharedBits[L];
-        SharedBits[] p = new SharedBits[L];
-        for (int b = 0; b < L; b++) {
+        SharedBits[] u = new SharedBits[bits];
+        SharedBits[] v = new SharedBits[bits];
+        SharedBits[] p = new SharedBits[bits];
+        for (int b = 0; b < bits; b++) {
             u[b] = new SharedBits(me, padded, uFirst[b], uSecond[b]);
             v[b] = new SharedBits(me, padded, vFirst[b], vSecond[b]);
             p[b] = u[b].xor(v[b]);
         }
 
-        // Round 2: generate bits of positions 0..62.
-        SharedBits[] ga = new SharedBits[L - 1];
-        SharedBits[] gb = new SharedBits[L - 1];
-        System.arraycopy(u, 0, ga, 0, L - 1);
-        System.arraycopy(v, 0, gb, 0, L - 1);
+        // Round 2: generate bits of positions 0..bits-2.
+        SharedBits[] ga = new SharedBits[bits - 1];
+        SharedBits[] gb = new SharedBits[bits - 1];
+        System.arraycopy(u, 0, ga, 0, bits - 1);
+        System.arraycopy(v, 0, gb, 0, bits - 1);
         SharedBits[] g = BinaryAnd.andAll(s, "msb/a2b-generate", ga, gb);
 
         // Rounds 3..8: binary tree over groups [lo..hi]; P kept only for groups not starting at bit 0.
         SharedBits[] groupG = g;
-        SharedBits[] groupP = new SharedBits[L - 1];
-        System.arraycopy(p, 0, groupP, 0, L - 1);
+        SharedBits[] groupP = new SharedBits[bits - 1];
+        System.arraycopy(p, 0, groupP, 0, bits - 1);
         int level = 0;
         while (groupG.length > 1) {
             int pairs = groupG.length / 2;
@@ -151,7 +185,7 @@ public final class A2B {
             groupP = nextP;
             level++;
         }
-        SharedBits msb = p[L - 1].xor(groupG[0]);
+        SharedBits msb = p[bits - 1].xor(groupG[0]);
         long[] f = Arrays.copyOf(msb.first(), words);
         long[] sc = Arrays.copyOf(msb.second(), words);
         SharedBits out = new SharedBits(me, n, f, sc);
@@ -163,9 +197,9 @@ public final class A2B {
         return out;
     }
 
-    private static long[][] zeroPlanes(int words) {
-        long[][] z = new long[L][];
-        for (int b = 0; b < L; b++) {
+    private static long[][] zeroPlanes(int planes, int words) {
+        long[][] z = new long[planes][];
+        for (int b = 0; b < planes; b++) {
             z[b] = new long[words];
         }
         return z;

@@ -2,6 +2,7 @@ package org.fastcrypt4j.mpc.functions;
 
 import java.util.Arrays;
 
+import org.fastcrypt4j.mpc.binary.A2B;
 import org.fastcrypt4j.mpc.binary.Aby3Msb;
 import org.fastcrypt4j.mpc.binary.BitInjection;
 import org.fastcrypt4j.mpc.binary.MsbProtocol;
@@ -42,6 +43,30 @@ public final class Drelu {
     public static SharedTensor compute(Session s, SharedTensor x, MsbProtocol msb) {
         SharedBits sign = msb.msb(s, x);
         return BitInjection.toArithmetic(s, sign.not(), x.shape());
+    }
+
+    /**
+     * DReLU of values known to lie in [-2^(bits-1), 2^(bits-1)) (comparisons of bounded values): the ABY3-style
+     * circuit on the low {@code bits} bit planes ({@link A2B#msb(Session, SharedTensor, int)}) whatever the session's
+     * MSB protocol, {@link #expectedBytesPerElement(int, int)} bytes per element and {@link #rounds(int)} rounds. A
+     * value outside that range gives an arbitrary bit.
+     */
+    public static SharedTensor computeWithin(Session s, SharedTensor x, int bits) {
+        SharedBits sign = A2B.msb(s, x, bits);
+        return BitInjection.toArithmetic(s, sign.not(), x.shape());
+    }
+
+    /** Bytes sent by {@code party} per element by {@link #computeWithin} with {@code bits} bits. */
+    public static double expectedBytesPerElement(int party, int bits) {
+        return A2B.msbBitsPerElement(party, bits) / 8.0 + BitInjection.BYTES_PER_ELEMENT;
+    }
+
+    /**
+     * Rounds of {@link #computeWithin} with 34 to 64 bits: 10, as a full DReLU (with fewer bits the carry tree is
+     * shallower, and the causal count then depends on which party receives its last layer: at most this many).
+     */
+    public static int rounds(int bits) {
+        return A2B.msbRounds(bits) + BitInjection.ROUNDS;
     }
 
     /**

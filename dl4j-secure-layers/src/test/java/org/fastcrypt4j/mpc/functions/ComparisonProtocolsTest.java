@@ -88,6 +88,37 @@ class ComparisonProtocolsTest {
         }
     }
 
+    /**
+     * DReLU on the low bits only ({@link Drelu#computeWithin}) is exact for every value in [-2^(bits-1), 2^(bits-1)),
+     * the ends included, for several widths (shares are uniform over the whole ring, so the low bits wrap freely).
+     */
+    @Test
+    void dreluOnTheLowBitsIsExactWithinItsRange() {
+        long seed = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int bits : new int[] {2, 3, 17, 33, 34, 43, 63, 64}) {
+            int n = 700;
+            long lo = bits == 64 ? Long.MIN_VALUE : -(1L << (bits - 1));
+            long hi = bits == 64 ? Long.MAX_VALUE : (1L << (bits - 1)) - 1;
+            long[] x = new long[n];
+            long[] special = {0, 1, -1, lo, hi, lo + 1, hi - 1};
+            for (int i = 0; i < n; i++) {
+                x[i] = i < special.length ? special[i] : bits == 64 ? r.nextLong() : r.nextLong(lo, hi + 1);
+            }
+            List<long[][]> out = Parties.overIpc(ABY3, s -> {
+                SharedTensor d = Drelu.computeWithin(s, share(s, x, n), bits);
+                return new long[][] {d.first().toLongArray(), {s.openings().total()}};
+            });
+            long[] d = combine(out, 0);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[i] >= 0 ? 1 : 0, d[i], "DReLU on " + bits + " bits of " + x[i] + ", seed " + seed);
+            }
+            for (int p = 0; p < 3; p++) {
+                assertEquals(0, out.get(p)[1][0], "openings, party " + p);
+            }
+        }
+    }
+
     @Test
     void bitInjectionGivesArithmeticBits() {
         long seed = System.nanoTime();
@@ -346,6 +377,13 @@ class ComparisonProtocolsTest {
         int n = 4096;
         checkCost("MSB", s -> new Aby3Msb().msb(s, s.randomness().random(n)),
                 perParty(Aby3Msb::expectedBytesPerElement, n), Aby3Msb.ROUNDS);
+        for (int bits : new int[] {43, 64, 34}) {
+            checkCost("DReLU within " + bits + " bits", s -> Drelu.computeWithin(s, s.randomness().random(n), bits),
+                    perParty(p -> Drelu.expectedBytesPerElement(p, bits), n), Drelu.rounds(bits));
+        }
+        assertEquals(Drelu.expectedBytesPerElement(0), Drelu.expectedBytesPerElement(0, 64));
+        assertEquals(Drelu.ROUNDS_ABY3, Drelu.rounds(64));
+        assertEquals(28.125, Drelu.expectedBytesPerElement(0, 43));
         checkCost("B2A", s -> BitInjection.toArithmetic(s, s.randomness().randomBits(n), n),
                 perParty(p -> BitInjection.BYTES_PER_ELEMENT, n), BitInjection.ROUNDS);
         checkCost("ReLU", s -> Relu.forward(s, s.randomness().random(n)),
