@@ -19,6 +19,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
@@ -33,6 +34,7 @@ import org.fastcrypt4j.nn.conf.SecureGlobalPoolingLayer;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
+import org.fastcrypt4j.nn.conf.SecureLocalResponseNormalizationLayer;
 import org.fastcrypt4j.nn.conf.SecureUpsampling2DLayer;
 import org.fastcrypt4j.nn.conf.SecureZeroPaddingLayer;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
@@ -197,11 +199,23 @@ final class LayerConversions {
                 copyNameAndDropout(l, b);
                 out.add(b.build());
             }
+        } else if (l.getClass() == LocalResponseNormalization.class) {
+            LocalResponseNormalization n = (LocalResponseNormalization) l;
+            String problem = SecureLocalResponseNormalizationLayer.problem(n.getK(), n.getN(), n.getAlpha(),
+                    n.getBeta());
+            if (problem != null) {
+                problems.add(SecureConversion.problem(i, l, problem));
+            } else {
+                SecureLocalResponseNormalizationLayer.Builder b = new SecureLocalResponseNormalizationLayer.Builder()
+                        .k(n.getK()).n(n.getN()).alpha(n.getAlpha()).beta(n.getBeta());
+                copyNameAndDropout(l, b);
+                out.add(b.build());
+            }
         } else {
             String name = l.getClass().getSimpleName();
             String why = "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG,"
-                    + " GlobalPooling AVG/SUM/MAX, BatchNormalization, ZeroPadding, Cropping2D, Upsampling2D, Dropout,"
-                    + " Activation, Output)";
+                    + " GlobalPooling AVG/SUM/MAX, BatchNormalization, LocalResponseNormalization, ZeroPadding,"
+                    + " Cropping2D, Upsampling2D, Dropout, Activation, Output)";
             problems.add(SecureConversion.problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
