@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.LocalResponseNormalization;
+import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
@@ -35,6 +36,7 @@ import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.fastcrypt4j.nn.conf.SecureLocalResponseNormalizationLayer;
+import org.fastcrypt4j.nn.conf.SecureSeparableConvolution2DLayer;
 import org.fastcrypt4j.nn.conf.SecureUpsampling2DLayer;
 import org.fastcrypt4j.nn.conf.SecureZeroPaddingLayer;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
@@ -74,7 +76,7 @@ final class LayerConversions {
                 out.add(b.build());
                 addActivation(d, out);
             }
-        } else if (l.getClass() == ConvolutionLayer.class) {
+        } else if (l.getClass() == ConvolutionLayer.class || l.getClass() == SeparableConvolution2D.class) {
             ConvolutionLayer c = (ConvolutionLayer) l;
             boolean ok = linearActivation(i, l, c.getActivationFn(), problems);
             if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
@@ -86,8 +88,11 @@ final class LayerConversions {
                 ok = false;
             }
             if (ok) {
-                SecureConvolutionLayer.Builder b = new SecureConvolutionLayer.Builder(c.getKernelSize())
-                        .stride(c.getStride()).padding(c.getPadding()).dilation(c.getDilation())
+                SecureConvolutionLayer.Builder b = c instanceof SeparableConvolution2D sep
+                        ? new SecureSeparableConvolution2DLayer.Builder(c.getKernelSize())
+                                .depthMultiplier(sep.getDepthMultiplier())
+                        : new SecureConvolutionLayer.Builder(c.getKernelSize());
+                b.stride(c.getStride()).padding(c.getPadding()).dilation(c.getDilation())
                         .convolutionMode(c.getConvolutionMode()).hasBias(c.hasBias()).nIn(c.getNIn()).nOut(c.getNOut());
                 copyBase(c, b);
                 out.add(b.build());
@@ -213,7 +218,7 @@ final class LayerConversions {
             }
         } else {
             String name = l.getClass().getSimpleName();
-            String why = "layer type " + name + " not supported (Dense, Convolution, Subsampling MAX/AVG,"
+            String why = "layer type " + name + " not supported (Dense, Convolution, SeparableConvolution2D, Subsampling MAX/AVG,"
                     + " GlobalPooling AVG/SUM/MAX, BatchNormalization, LocalResponseNormalization, ZeroPadding,"
                     + " Cropping2D, Upsampling2D, Dropout, Activation, Output)";
             problems.add(SecureConversion.problem(i, l, why));

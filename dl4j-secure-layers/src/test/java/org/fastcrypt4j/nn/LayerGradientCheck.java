@@ -93,7 +93,7 @@ abstract class LayerGradientCheck {
     protected static Result plain(SecureLayerConf conf, Map<String, INDArray> params, INDArray x, INDArray epsOrLabels) {
         MultiLayerNetwork net = plainNet(conf.toPlain());
         Layer l = net.getLayer(0);
-        params.forEach((k, v) -> l.setParam(k, v.dup()));
+        params.forEach((k, v) -> l.setParam(k, v.dup().reshape(l.getParam(k).shape())));   // DL4J's own layout
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         l.setInput(x.dup(), mgr);
         INDArray out = l.activate(true, mgr).dup();

@@ -102,6 +102,10 @@ public class DemoCommand implements Callable<Integer> {
             + " epoch:rate pairs, e.g. 0:0.003,1:0.0005")
     String lrByEpoch;
 
+    @Option(names = "--validate-each-epoch", description = "with several epochs, stop the job after each one for the"
+            + " querier to classify its test images with the shared model so far, then resume")
+    boolean validateEachEpoch;
+
     @Option(names = "--momentum", description = "Nesterov momentum (default ${DEFAULT-VALUE})")
     double momentum = 0.9;
 
@@ -294,6 +298,7 @@ public class DemoCommand implements Callable<Integer> {
                 plainSteps++;
             }
             trainingNanos += System.nanoTime() - t0;
+            twin.incrementEpochCount();   // as DL4J's fit(iterator) does: epoch schedules see the next epoch
             if (trainEpochs() > 1) {
                 epochAccuracy.add(twin.evaluate(data.test(test, testBatch)).accuracy());
                 System.out.printf(Locale.ROOT, "demo: plaintext twin: epoch %d, test accuracy %.2f%%%n", e + 1,

@@ -66,7 +66,7 @@ final class ServiceDemo {
         // with several epochs (and no --stop-after), the job stops after each epoch for the querier to validate the
         // model so far on its test images, then resumes from the servers' checkpoints (in a temporary directory
         // unless --checkpoint names one)
-        boolean perEpoch = o.trainEpochs() > 1 && o.stopAfter <= 0;
+        boolean perEpoch = o.validateEachEpoch && o.trainEpochs() > 1 && o.stopAfter <= 0;
         Path serverCheckpoints = ckDir != null ? ckDir.resolve("servers")
                 : perEpoch ? Files.createTempDirectory("fastcrypt4j-demo-") : null;
         KeyPair[] serverKeys = new KeyPair[3];

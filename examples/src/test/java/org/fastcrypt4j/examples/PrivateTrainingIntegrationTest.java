@@ -55,6 +55,7 @@ class PrivateTrainingIntegrationTest {
     @Test
     void privateTrainingLearnsLikeItsPlaintextTwin() {
         String json = jsonLine(runDemo("demo", "--net", "mlp", "--limit", "2048", "--batch", "64", "--epochs", "2",
+                "--validate-each-epoch",
                 "--test", "1000"));
         double secure = field(json, "secure_acc");
         double plain = field(json, "plain_acc");

@@ -35,7 +35,7 @@ public class SecureConvolutionLayer extends SecureFeedForwardLayer {
         setActivationFn(Activation.IDENTITY.getActivationFunction());
     }
 
-    private SecureConvolutionLayer(Builder b) {
+    protected SecureConvolutionLayer(Builder b) {
         super(b);
         String type = "SecureConvolutionLayer";
         kernelSize = SecureLayerChecks.pair(b.kernelSize, "kernel size", type, layerName);

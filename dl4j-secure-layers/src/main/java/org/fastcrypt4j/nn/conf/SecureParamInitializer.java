@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link #numParams} is 0 and {@link #init} allocates nothing, which keeps plaintext weights out of every party's
  * DL4J parameter arrays; {@link #shareShapes} declares the shared parameters and their DL4J layouts:
  * {@code W [nIn, nOut]} and {@code b [1, nOut]} for dense and output layers, {@code W [nOut, nIn, kH, kW]} and
- * {@code b [1, nOut]} for convolutions (the bias only when the layer has one); {@code gamma}, {@code beta} (unless
+ * {@code b [1, nOut]} for convolutions (the bias only when the layer has one), {@code W [depthMultiplier, nIn, kH, kW]},
+ * {@code pW [nOut, nIn * depthMultiplier, 1, 1]} and {@code b} for separable convolutions; {@code gamma}, {@code beta} (unless
  * locked), {@code mean} and {@code var}, each {@code [1, C]}, for batch normalization, whose running statistics
  * {@code mean} and {@code var} are state the layer updates itself, not trained parameters ({@link #isTrained}).
  */
@@ -43,7 +44,15 @@ public final class SecureParamInitializer implements ParamInitializer {
     /** The secret-shared parameters of {@code layer}, in DL4J's order (W, then b), with their shapes. */
     public static Map<String, long[]> shareShapes(Layer layer) {
         Map<String, long[]> out = new LinkedHashMap<>();
-        if (layer instanceof SecureFeedForwardLayer f) {
+        if (layer instanceof SecureSeparableConvolution2DLayer c) {
+            int[] k = c.getKernelSize();
+            long mid = c.getNIn() * c.getDepthMultiplier();
+            out.put(WEIGHT_KEY, new long[] {c.getDepthMultiplier(), c.getNIn(), k[0], k[1]});
+            out.put(SecureSeparableConvolution2DLayer.POINTWISE_KEY, new long[] {c.getNOut(), mid, 1, 1});
+            if (c.hasBias()) {
+                out.put(BIAS_KEY, new long[] {1, c.getNOut()});
+            }
+        } else if (layer instanceof SecureFeedForwardLayer f) {
             out.put(WEIGHT_KEY, f instanceof SecureConvolutionLayer c
                     ? new long[] {c.getNOut(), c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]}
                     : new long[] {f.getNIn(), f.getNOut()});
