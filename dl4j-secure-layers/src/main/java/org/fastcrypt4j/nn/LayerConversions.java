@@ -76,6 +76,8 @@ final class LayerConversions {
                 out.add(b.build());
                 addActivation(d, out);
             }
+        } else if (SequenceLayerConversions.handles(l)) {
+            SequenceLayerConversions.convert(i, l, out, problems);
         } else if (l.getClass() == ConvolutionLayer.class || l.getClass() == SeparableConvolution2D.class) {
             ConvolutionLayer c = (ConvolutionLayer) l;
             boolean ok = linearActivation(i, l, c.getActivationFn(), problems);
@@ -134,7 +136,7 @@ final class LayerConversions {
             int[] dims = g.getPoolingDimensions();
             if (dims != null && !Arrays.equals(dims, new int[] {2, 3})) {
                 problems.add(SecureConversion.problem(i, l, "pooling dimensions " + Arrays.toString(dims)
-                        + " not supported (the spatial dimensions [2, 3] of CNN input)"));
+                        + " not supported (the default: [2, 3] of CNN input, [2] of a time series)"));
                 ok = false;
             }
             if (ok) {
@@ -220,7 +222,8 @@ final class LayerConversions {
             String name = l.getClass().getSimpleName();
             String why = "layer type " + name + " not supported (Dense, Convolution, SeparableConvolution2D, Subsampling MAX/AVG,"
                     + " GlobalPooling AVG/SUM/MAX, BatchNormalization, LocalResponseNormalization, ZeroPadding,"
-                    + " Cropping2D, Upsampling2D, Dropout, Activation, Output)";
+                    + " Cropping2D, Upsampling2D, Convolution1D, Subsampling1D, ZeroPadding1D, Cropping1D, Upsampling1D,"
+                    + " Dropout, Activation, Output)";
             problems.add(SecureConversion.problem(i, l, why));
         }
         if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
@@ -267,7 +270,7 @@ final class LayerConversions {
         return b.build();
     }
 
-    private static boolean linearActivation(int i, Layer l, IActivation a, List<Problem> problems) {
+    static boolean linearActivation(int i, Layer l, IActivation a, List<Problem> problems) {
         if (SecureActivationKind.of(a) != null) {
             return true;
         }
@@ -276,7 +279,7 @@ final class LayerConversions {
     }
 
     /** The activation fused into a dense or convolution layer, as its own layer named "&lt;name&gt;/&lt;activation&gt;". */
-    private static void addActivation(BaseLayer l, List<Layer> out) {
+    static void addActivation(BaseLayer l, List<Layer> out) {
         SecureActivationKind kind = SecureActivationKind.of(l.getActivationFn());
         if (kind != SecureActivationKind.IDENTITY) {
             SecureActivationLayer.Builder b = new SecureActivationLayer.Builder().activation(l.getActivationFn());
@@ -285,7 +288,7 @@ final class LayerConversions {
         }
     }
 
-    private static void copyBase(BaseLayer from, org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> to) {
+    static void copyBase(BaseLayer from, org.deeplearning4j.nn.conf.layers.BaseLayer.Builder<?> to) {
         if (from.getWeightInitFn() != null) {
             to.weightInit(from.getWeightInitFn());
         }
@@ -304,7 +307,7 @@ final class LayerConversions {
     }
 
     /** The layer's name and a copy of its dropout, when it has them. */
-    private static void copyNameAndDropout(Layer from, Layer.Builder<?> to) {
+    static void copyNameAndDropout(Layer from, Layer.Builder<?> to) {
         if (from.getLayerName() != null) {
             to.name(from.getLayerName());
         }

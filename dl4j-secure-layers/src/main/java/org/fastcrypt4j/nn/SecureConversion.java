@@ -44,7 +44,10 @@ import org.fastcrypt4j.nn.training.UpdateRule;
  * <p>{@link #toSecure}: {@code DenseLayer}, {@code ConvolutionLayer}, {@code SubsamplingLayer} (MAX, AVG),
  * {@code GlobalPoolingLayer} (AVG, SUM, MAX on CNN input), {@code BatchNormalization} (NCHW; locked gamma and beta
  * only at 1 and 0; without gradient normalization), {@code ZeroPaddingLayer}, {@code Cropping2D},
- * {@code Upsampling2D} (NCHW; local maps of the shares), {@code DropoutLayer}, {@code ActivationLayer} and
+ * {@code Upsampling2D} (NCHW; local maps of the shares), the 1-D layers on time series [N, C, T] (NCW:
+ * {@code Convolution1DLayer} with Truncate, Same, Strict or Causal, {@code Subsampling1DLayer} MAX/AVG,
+ * {@code ZeroPadding1DLayer}, {@code Cropping1D}, {@code Upsampling1D}, global pooling over T), {@code DropoutLayer},
+ * {@code ActivationLayer} and
  * {@code OutputLayer} become their secure layers; an activation fused into a dense or convolution layer (ReLU, leaky
  * ReLU, sigmoid, tanh, softmax; note DL4J's default activation of a layer left without one is sigmoid) becomes that
  * (linear) layer followed by a {@link SecureActivationLayer} named {@code "<name>/<activation>"}, e.g.

@@ -13,9 +13,10 @@ import org.fastcrypt4j.nn.layers.SecureGlobalPooling;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Global pooling over the spatial dimensions on shares, with DL4J's {@link GlobalPoolingLayer} semantics for CNN input:
- * [N, C, H, W] becomes [N, C] (DL4J's default {@code collapseDimensions = true}) or [N, C, 1, 1]. Pooling AVG, SUM or
- * MAX; PNORM, other pooling dimensions, time-series input and masks are refused. Runtime layer
+ * Global pooling over the spatial dimensions on shares, with DL4J's {@link GlobalPoolingLayer} semantics: CNN input
+ * [N, C, H, W] becomes [N, C] (DL4J's default {@code collapseDimensions = true}) or [N, C, 1, 1]; a time series
+ * [N, C, T] (NCW) is pooled over T to [N, C] or [N, C, 1]. Pooling AVG, SUM or MAX; PNORM, other pooling dimensions
+ * and masks are refused. Runtime layer
  * {@link SecureGlobalPooling}.
  *
  * <p>A dropout on this configuration is kept (the plaintext twin carries it) but, as in DL4J's global pooling layer,
@@ -69,6 +70,10 @@ public class SecureGlobalPoolingLayer extends SecureNoParamLayer {
 
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
+        if (inputType instanceof InputType.InputTypeRecurrent) {
+            long size = Sequences.ncw(inputType, TYPE, layerName, layerIndex).getSize();
+            return collapseDimensions ? InputType.feedForward(size) : InputType.recurrent(size, 1);
+        }
         long channels = SecureLayerChecks.requireCnn(inputType, TYPE, layerName, " (layer " + layerIndex + ")")
                 .getChannels();
         return collapseDimensions ? InputType.feedForward(channels) : InputType.convolutional(1, 1, channels);
@@ -76,6 +81,9 @@ public class SecureGlobalPoolingLayer extends SecureNoParamLayer {
 
     @Override
     public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType instanceof InputType.InputTypeRecurrent) {
+            return null;   // pooled over time as it is
+        }
         return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, getLayerName());
     }
 

@@ -35,7 +35,7 @@ public class SecureSubsamplingLayer extends SecureNoParamLayer {
     protected SecureSubsamplingLayer() {
     }
 
-    private SecureSubsamplingLayer(Builder b) {
+    protected SecureSubsamplingLayer(Builder b) {
         super(b);
         String type = "SecureSubsamplingLayer";
         if (b.poolingType != PoolingType.MAX && b.poolingType != PoolingType.AVG) {

@@ -30,6 +30,10 @@ public class SecureConvolution extends AbstractSecureLayer<SecureConvolutionLaye
         super(conf, dataType, "SecureConvolution");
     }
 
+    protected SecureConvolution(NeuralNetConfiguration conf, DataType dataType, String typeName) {
+        super(conf, dataType, typeName);
+    }
+
     @Override
     public SharedTensor forward(SharedTensor x, boolean training) {
         SecureConvolutionLayer c = layerConf();
@@ -39,7 +43,7 @@ public class SecureConvolution extends AbstractSecureLayer<SecureConvolutionLaye
         g.outputHeight((int) x.shape()[2]);
         g.outputWidth((int) x.shape()[3]);
         lastInput = training ? x : null;
-        SharedTensor z = FixedPointOps.conv2d(s, x, param(SecureParamInitializer.WEIGHT_KEY), g);
+        SharedTensor z = FixedPointOps.conv2d(s, x, kernels(), g);
         return c.hasBias() ? z.addPerChannel(param(SecureParamInitializer.BIAS_KEY).reshape(c.getNOut())) : z;
     }
 
@@ -53,7 +57,7 @@ public class SecureConvolution extends AbstractSecureLayer<SecureConvolutionLaye
         ConvGeometry g = c.geometry();
         checkInput(epsilon, in[0], c.getNOut(), g.outputHeight((int) in[2]), g.outputWidth((int) in[3]));
         Session s = session();
-        SharedTensor w = param(SecureParamInitializer.WEIGHT_KEY);
+        SharedTensor w = kernels();
         SharedTensor[] d;
         if (needInputGradient) {
             d = FixedPointOps.bilinearAll(s, new SharedTensor[] {lastInput, epsilon}, new SharedTensor[] {epsilon, w},
@@ -61,11 +65,21 @@ public class SecureConvolution extends AbstractSecureLayer<SecureConvolutionLaye
         } else {
             d = new SharedTensor[] {FixedPointOps.conv2dBackwardWeights(s, lastInput, epsilon, g), null};
         }
-        grads.put(SecureParamInitializer.WEIGHT_KEY, d[0]);
+        grads.put(SecureParamInitializer.WEIGHT_KEY, weightGradient(d[0]));
         if (c.hasBias()) {
             grads.put(SecureParamInitializer.BIAS_KEY, epsilon.sum(0, 2, 3).reshape(1, c.getNOut()));
         }
         return d[1];
+    }
+
+    /** The kernels as the convolution takes them, {@code [nOut, nIn, kH, kW]}: the weight parameter as it is. */
+    protected SharedTensor kernels() {
+        return param(SecureParamInitializer.WEIGHT_KEY);
+    }
+
+    /** The gradient of {@link #kernels()} in the weight parameter's layout: as it is. */
+    protected SharedTensor weightGradient(SharedTensor kernelGradient) {
+        return kernelGradient;
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Runtime of {@link SecureGlobalPoolingLayer}: [N, C, H, W] to [N, C] (or [N, C, 1, 1]), k = H * W entries per output.
+ * Runtime of {@link SecureGlobalPoolingLayer}: [N, C, H, W] to [N, C] (or [N, C, 1, 1]), k = H * W entries per output;
+ * a time series [N, C, T] to [N, C] (or [N, C, 1]), k = T.
  * <ul>
  *   <li>SUM: local sums; backward copies each gradient to its k inputs (local).</li>
  *   <li>AVG: local sums times the public enc(1/k), one truncation (wrap-free: 2 rounds, 8 + f/8 / f/8 / f/8 bytes per
@@ -35,13 +36,13 @@ public class SecureGlobalPooling extends AbstractSecureLayer<SecureGlobalPooling
     @Override
     public SharedTensor forward(SharedTensor x, boolean training) {
         if (x != null && x.rank() == 3) {
-            throw new IllegalArgumentException(describe() + ": time-series input " + java.util.Arrays.toString(x.shape())
-                    + " ([N, C, T]) not supported on shares; global pooling takes CNN input [N, C, H, W]");
+            checkInput(x, -1, -1, -1);   // a time series [N, C, T]: pooled over T
+        } else {
+            checkInput(x, -1, -1, -1, -1);
         }
-        checkInput(x, -1, -1, -1, -1);
         refuseMask();
         long[] s = x.shape();
-        long k = s[2] * s[3];
+        long k = s.length == 3 ? s[2] : s[2] * s[3];
         SharedTensor flat = x.reshape(s[0], s[1], k);
         SharedTensor pooled;
         PoolingType type = layerConf().getPoolingType();
@@ -56,7 +57,10 @@ public class SecureGlobalPooling extends AbstractSecureLayer<SecureGlobalPooling
             pooled = flat.sum(2);
         }
         lastInputShape = training ? s.clone() : null;
-        return layerConf().isCollapseDimensions() ? pooled : pooled.reshape(s[0], s[1], 1, 1);
+        if (layerConf().isCollapseDimensions()) {
+            return pooled;
+        }
+        return s.length == 3 ? pooled.reshape(s[0], s[1], 1) : pooled.reshape(s[0], s[1], 1, 1);
     }
 
     @Override
@@ -65,7 +69,11 @@ public class SecureGlobalPooling extends AbstractSecureLayer<SecureGlobalPooling
             throw new IllegalStateException(describe() + ": backward without a training forward pass");
         }
         long[] s = lastInputShape;
-        if (layerConf().isCollapseDimensions()) {
+        boolean collapse = layerConf().isCollapseDimensions();
+        boolean series = s.length == 3;
+        if (series && (!collapse || epsilon != null && epsilon.rank() == 3)) {
+            checkInput(epsilon, s[0], s[1], 1);   // collapsed too: DL4J's RnnToFeedForward preprocessor gives [N, C, 1]
+        } else if (collapse) {
             checkInput(epsilon, s[0], s[1]);
         } else {
             checkInput(epsilon, s[0], s[1], 1, 1);
@@ -73,7 +81,7 @@ public class SecureGlobalPooling extends AbstractSecureLayer<SecureGlobalPooling
         if (!needInputGradient) {
             return null;
         }
-        long k = s[2] * s[3];
+        long k = s.length == 3 ? s[2] : s[2] * s[3];
         SharedTensor e = epsilon.reshape(s[0], s[1]);
         PoolingType type = layerConf().getPoolingType();
         if (type == PoolingType.AVG) {

@@ -23,6 +23,10 @@ public class SecureSubsampling extends AbstractSecureLayer<SecureSubsamplingLaye
         super(conf, dataType, "SecureSubsampling");
     }
 
+    protected SecureSubsampling(NeuralNetConfiguration conf, DataType dataType, String typeName) {
+        super(conf, dataType, typeName);
+    }
+
     @Override
     public SharedTensor forward(SharedTensor x, boolean training) {
         SecureSubsamplingLayer c = layerConf();

@@ -9,6 +9,7 @@ import org.fastcrypt4j.mpc.functions.InvertedDropout;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
+import org.fastcrypt4j.nn.conf.SecureSequenceMapLayer;
 import org.fastcrypt4j.nn.conf.SecureUpsampling2DLayer;
 import org.fastcrypt4j.nn.conf.SecureFeedForwardLayer;
 import org.fastcrypt4j.ring.RingTensor;
@@ -64,7 +65,8 @@ public final class InputDropout {
     /** Whether DL4J applies a layer's dropout to its input for this kind of layer. */
     public static boolean applies(Layer conf) {
         return conf instanceof SecureFeedForwardLayer || conf instanceof SecureDropoutLayer
-                || conf instanceof SecureUpsampling2DLayer;
+                || conf instanceof SecureUpsampling2DLayer
+                || conf instanceof SecureSequenceMapLayer m && m.getKind() == SecureSequenceMapLayer.Kind.UPSAMPLING;
     }
 
     /** Whether any layer drops anything. */
