@@ -96,7 +96,10 @@ final class ServiceDemo {
                 + " images)%n", OWNER, String.join(" and ", owners), n, QUERIER, testN);
         SecureServer[] servers = new SecureServer[3];
         ExecutorService pool = Executors.newCachedThreadPool();
+        ServerLog serverLog = new ServerLog(ckDir != null ? ckDir.resolve("servers.log")
+                : Files.createTempFile("fastcrypt4j-demo-servers-", ".log"));
         Duration timeout = Duration.ofSeconds(60);
+        boolean failed = false;
         try {
             for (int i = 0; i < 3; i++) {
                 ServerSettings s = ServerSettings.of(i, parties, clients, serverKeys[i], new AeronContext())
@@ -104,7 +107,7 @@ final class ServiceDemo {
                 if (serverCheckpoints != null) {
                     s = s.withCheckpoints(serverCheckpoints, o.checkpointEvery);
                 }
-                servers[i] = new SecureServer(s, m -> { }).start();
+                servers[i] = new SecureServer(s, serverLog::line).start();
             }
             long stepsPerEpoch = (n + o.batch - 1) / o.batch;
             long expectedSteps = (long) o.trainEpochs() * stepsPerEpoch;
@@ -172,6 +175,9 @@ final class ServiceDemo {
             }
             return report(twin, result, provided, querier, predicted, test, inferSeconds, servers, stepSeconds, n, data,
                     epochs);
+        } catch (Exception e) {
+            failed = true;
+            throw e;
         } finally {
             for (SecureServer s : servers) {
                 if (s != null) {
@@ -182,6 +188,40 @@ final class ServiceDemo {
             if (serverCheckpoints != null && ckDir == null) {
                 deleteTree(serverCheckpoints);
             }
+            serverLog.close();
+            if (failed) {
+                System.err.println("demo: the servers' log: " + serverLog.path());
+            } else if (ckDir == null) {
+                Files.deleteIfExists(serverLog.path());
+            }
+        }
+    }
+
+    /**
+     * The demo servers' messages (jobs started and done, refused clients, failures: never a secret), one timestamped
+     * line each, in a file whose path the demo prints when it fails.
+     */
+    private static final class ServerLog implements AutoCloseable {
+        private final Path path;
+        private final java.io.PrintWriter out;
+
+        ServerLog(Path path) throws IOException {
+            this.path = path;
+            this.out = new java.io.PrintWriter(Files.newBufferedWriter(path, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true);
+        }
+
+        synchronized void line(String message) {
+            out.println(java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
+        }
+
+        Path path() {
+            return path;
+        }
+
+        @Override
+        public synchronized void close() {
+            out.close();
         }
     }
 
@@ -215,11 +255,43 @@ final class ServiceDemo {
             dataOwners.add(pool.submit(() -> new DataOwnerClient(parties, name, key, timeout).provide(JOB,
                     rows.getFeatures(), rows.getLabels(), null)));
         }
+        // whichever client fails first ends the phase with its reason (a data owner gone must not leave the others
+        // waiting on the servers, which would wait for its rows)
+        List<Future<?>> all = new ArrayList<>(dataOwners);
+        all.add(0, owner);
+        List<String> roles = new ArrayList<>(owners);
+        roles.add(0, OWNER);
+        awaitAll(all, roles);
         ModelOwnerClient.Result result = get(owner);
         for (Future<DataOwnerClient.Result> f : dataOwners) {
             provided.add(get(f));
         }
         return result;
+    }
+
+    /** Waits until every task is done, or the first one fails: the others are then cancelled and its failure thrown. */
+    private static void awaitAll(List<Future<?>> tasks, List<String> roles) throws Exception {
+        while (true) {
+            boolean allDone = true;
+            for (int i = 0; i < tasks.size(); i++) {
+                Future<?> f = tasks.get(i);
+                if (!f.isDone()) {
+                    allDone = false;
+                    continue;
+                }
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    tasks.forEach(t -> t.cancel(true));
+                    Throwable c = e.getCause();
+                    throw new JobFailure(roles.get(i) + ": " + (c.getMessage() != null ? c.getMessage() : c.toString()));
+                }
+            }
+            if (allDone) {
+                return;
+            }
+            Thread.sleep(200);
+        }
     }
 
     private int report(DemoCommand.Twin twin, ModelOwnerClient.Result r, List<DataOwnerClient.Result> provided,
