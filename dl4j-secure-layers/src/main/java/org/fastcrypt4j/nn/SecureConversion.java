@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -138,6 +139,27 @@ public final class SecureConversion {
         return out;
     }
 
+    /**
+     * The secure configuration computing the same graph as {@code plain}: layer vertices converted as in
+     * {@link #toSecure(MultiLayerConfiguration)} (a fused activation becomes the vertex {@code "<name>/<activation>"},
+     * read by the vertices that read the layer), the parameter-free vertices the secure graph runs kept (ElementWise
+     * Add / Subtract / Product / Average / Max, Merge, Subset, Preprocessor, Scale, Shift); one error lists every
+     * problem, grouped by cause.
+     */
+    public static ComputationGraphConfiguration toSecure(ComputationGraphConfiguration plain) {
+        return GraphConversion.toSecure(plain);
+    }
+
+    /** The plaintext twin of a secure graph configuration (DL4J's own layers, the same vertices). */
+    public static ComputationGraphConfiguration toPlain(ComputationGraphConfiguration secure) {
+        return GraphConversion.toPlain(secure);
+    }
+
+    /** Checks that every vertex of {@code secure} can run on shares; one error lists every problem. */
+    public static void validate(ComputationGraphConfiguration secure) {
+        GraphConversion.validate(secure);
+    }
+
     /** The plaintext twin of a secure configuration. */
     public static MultiLayerConfiguration toPlain(MultiLayerConfiguration secure) {
         validate(secure);
@@ -188,7 +210,7 @@ public final class SecureConversion {
     }
 
     /** Settings no secure layer supports, whatever its type. */
-    private static void checkCommon(int i, Layer l, List<Problem> problems) {
+    static void checkCommon(int i, Layer l, List<Problem> problems) {
         String dropout = dropoutProblem(l.getIDropout());
         if (dropout != null) {
             problems.add(problem(i, l, dropout));

@@ -3,11 +3,9 @@ package org.fastcrypt4j.nn.network;
 import java.util.List;
 
 import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.nn.layers.SecureLayer;
 import org.fastcrypt4j.nn.layers.SecureOutput;
-import org.fastcrypt4j.ring.RingTensor;
 
 /**
  * Forward and backward passes through a stack of secure layers, with the configuration's input preprocessors
@@ -62,24 +60,10 @@ public final class LayerStack {
     }
 
     private SharedTensor preprocess(int i, SharedTensor a) {
-        InputPreProcessor p = preprocessors[i];
-        if (p == null) {
-            return a;
-        }
-        int n = (int) a.shape()[0];
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        return new SharedTensor(a.party(), RingTensor.wrap(p.preProcess(a.first().array(), n, mgr)),
-                RingTensor.wrap(p.preProcess(a.second().array(), n, mgr)));
+        return SharePreprocessing.forward(preprocessors[i], a);
     }
 
     private SharedTensor preprocessBackward(int i, SharedTensor eps) {
-        InputPreProcessor p = preprocessors[i];
-        if (p == null) {
-            return eps;
-        }
-        int n = (int) eps.shape()[0];
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        return new SharedTensor(eps.party(), RingTensor.wrap(p.backprop(eps.first().array(), n, mgr)),
-                RingTensor.wrap(p.backprop(eps.second().array(), n, mgr)));
+        return SharePreprocessing.backward(preprocessors[i], eps);
     }
 }
