@@ -15,7 +15,12 @@ import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ShiftVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
@@ -45,7 +50,58 @@ final class GraphConversion {
                 + " Preprocessor, Scale, Shift)";
     }
 
-    static ComputationGraphConfiguration toSecure(ComputationGraphConfiguration plain) {
+    /**
+     * DL4J's ending of a softmax {@code ActivationLayer} read only by an identity {@code LossLayer} with cross-entropy
+     * (SqueezeNet, Darknet19) as one loss layer with softmax, which computes the same: a copy of {@code plain} with
+     * the activation vertex removed; {@code plain} itself when there is none.
+     */
+    static ComputationGraphConfiguration fuseSoftmaxIntoLoss(ComputationGraphConfiguration plain) {
+        ComputationGraphConfiguration out = null;
+        for (String name : new ArrayList<>(plain.getVertices().keySet())) {
+            ComputationGraphConfiguration c = out == null ? plain : out;
+            if (!(c.getVertices().get(name) instanceof LayerVertex lv)
+                    || !(lv.getLayerConf().getLayer() instanceof LossLayer loss)
+                    || !(loss.getLossFn() instanceof LossMCXENT) || !(loss.getActivationFn() instanceof ActivationIdentity)) {
+                continue;
+            }
+            List<String> in = c.getVertexInputs().get(name);
+            String act = in.size() == 1 ? in.get(0) : null;
+            if (act == null || !(c.getVertices().get(act) instanceof LayerVertex av)
+                    || !(av.getLayerConf().getLayer() instanceof ActivationLayer a)
+                    || !(a.getActivationFn() instanceof ActivationSoftmax) || readers(c, act) != 1
+                    || c.getNetworkOutputs().contains(act)) {
+                continue;
+            }
+            if (out == null) {
+                out = plain.clone();
+                c = out;
+                lv = (LayerVertex) c.getVertices().get(name);
+            }
+            ((LossLayer) lv.getLayerConf().getLayer()).setActivationFn(new ActivationSoftmax());
+            Map<String, GraphVertex> vertices = new LinkedHashMap<>(c.getVertices());
+            vertices.remove(act);
+            Map<String, List<String>> inputs = new LinkedHashMap<>(c.getVertexInputs());
+            inputs.put(name, new ArrayList<>(inputs.remove(act)));
+            c.setVertices(vertices);
+            c.setVertexInputs(inputs);
+            c.setTopologicalOrder(null);
+            c.setTopologicalOrderStr(null);
+        }
+        return out == null ? plain : out;
+    }
+
+    private static int readers(ComputationGraphConfiguration c, String vertex) {
+        int n = 0;
+        for (List<String> ins : c.getVertexInputs().values()) {
+            for (String s : ins) {
+                n += s.equals(vertex) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    static ComputationGraphConfiguration toSecure(ComputationGraphConfiguration original) {
+        ComputationGraphConfiguration plain = fuseSoftmaxIntoLoss(original);
         List<Problem> problems = new ArrayList<>();
         Map<String, GraphVertex> vertices = new LinkedHashMap<>();
         Map<String, List<String>> inputs = new LinkedHashMap<>();

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -33,6 +34,7 @@ import org.fastcrypt4j.nn.conf.SecureDenseLayer;
 import org.fastcrypt4j.nn.conf.SecureDropoutLayer;
 import org.fastcrypt4j.nn.conf.SecureGlobalPoolingLayer;
 import org.fastcrypt4j.nn.conf.SecureLayerConf;
+import org.fastcrypt4j.nn.conf.SecureLossLayer;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.conf.SecureSubsamplingLayer;
 import org.fastcrypt4j.nn.conf.SecureLocalResponseNormalizationLayer;
@@ -42,6 +44,7 @@ import org.fastcrypt4j.nn.conf.SecureZeroPaddingLayer;
 import org.fastcrypt4j.nn.UnsupportedConfigurationException.Problem;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.fastcrypt4j.nn.training.UpdateRule;
 
 /**
@@ -165,6 +168,21 @@ final class LayerConversions {
             if (bn != null) {
                 out.add(bn);
             }
+        } else if (l.getClass() == LossLayer.class) {
+            LossLayer o = (LossLayer) l;
+            String problem = SecureOutputLayer.problem(o.getActivationFn(), o.getLossFn());
+            if (problem != null) {
+                problems.add(SecureConversion.problem(i, l, problem + (o.getLossFn() instanceof LossMCXENT
+                        ? " (a softmax ActivationLayer directly before the LossLayer is taken as its softmax)" : "")));
+            } else {
+                long width = o.getNIn() > 0 ? o.getNIn() : o.getNOut();
+                SecureLossLayer.Builder b = new SecureLossLayer.Builder(o.getLossFn());
+                b.activation(o.getActivationFn()).nIn(width).nOut(width);
+                if (l.getLayerName() != null) {
+                    b.name(l.getLayerName());
+                }
+                out.add(b.build());
+            }
         } else if (l.getClass() == OutputLayer.class) {
             OutputLayer o = (OutputLayer) l;
             String problem = SecureOutputLayer.problem(o.getActivationFn(), o.getLossFn());
@@ -223,10 +241,10 @@ final class LayerConversions {
             String why = "layer type " + name + " not supported (Dense, Convolution, SeparableConvolution2D, Subsampling MAX/AVG,"
                     + " GlobalPooling AVG/SUM/MAX, BatchNormalization, LocalResponseNormalization, ZeroPadding,"
                     + " Cropping2D, Upsampling2D, Convolution1D, Subsampling1D, ZeroPadding1D, Cropping1D, Upsampling1D,"
-                    + " Dropout, Activation, Output)";
+                    + " Dropout, Activation, Output, Loss)";
             problems.add(SecureConversion.problem(i, l, why));
         }
-        if (!out.isEmpty() && l.getClass() == OutputLayer.class != last) {
+        if (!out.isEmpty() && (l.getClass() == OutputLayer.class || l.getClass() == LossLayer.class) != last) {
             problems.add(SecureConversion.problem(i, l, last ? "the last layer must be an OutputLayer" : "an OutputLayer must be the last layer"));
             out.clear();
         }

@@ -32,7 +32,7 @@ public class SecureOutputLayer extends SecureFeedForwardLayer {
     protected SecureOutputLayer() {
     }
 
-    private SecureOutputLayer(Builder b) {
+    protected SecureOutputLayer(Builder b) {
         super(b);
         lossFn = b.lossFn;
         if (getActivationFn() == null) {

@@ -52,6 +52,8 @@ public final class SecureParamInitializer implements ParamInitializer {
             if (c.hasBias()) {
                 out.put(BIAS_KEY, new long[] {1, c.getNOut()});
             }
+        } else if (layer instanceof SecureLossLayer) {
+            return out;   // no parameters
         } else if (layer instanceof SecureFeedForwardLayer f) {
             out.put(WEIGHT_KEY, f instanceof SecureConvolutionLayer c
                     ? new long[] {c.getNOut(), c.getNIn(), c.getKernelSize()[0], c.getKernelSize()[1]}

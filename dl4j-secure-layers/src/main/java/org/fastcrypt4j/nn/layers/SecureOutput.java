@@ -35,6 +35,10 @@ public class SecureOutput extends AbstractSecureLayer<SecureOutputLayer> {
         super(conf, dataType, "SecureOutput");
     }
 
+    protected SecureOutput(NeuralNetConfiguration conf, DataType dataType, String typeName) {
+        super(conf, dataType, typeName);
+    }
+
     @Override
     public SharedTensor forward(SharedTensor x, boolean training) {
         SecureOutputLayer c = layerConf();

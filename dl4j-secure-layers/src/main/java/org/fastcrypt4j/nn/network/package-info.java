@@ -1,5 +1,5 @@
 /**
- * The parts a secure network shares whatever its shape (the multi-layer network today, a computation graph next):
+ * The parts a secure network shares whatever its shape (the multi-layer network and the computation graph):
  * forward and backward passes through layers with DL4J's preprocessors ({@link org.fastcrypt4j.nn.network.LayerStack}),
  * moving a model between the model owner's plain DL4J layers and shares
  * ({@link org.fastcrypt4j.nn.network.ModelTransfer}), the data owner's side of sharing a batch with its input range
