@@ -39,6 +39,7 @@ import org.fastcrypt4j.nn.training.SecureOptimizer;
 import org.fastcrypt4j.nn.training.TrainingData;
 import org.fastcrypt4j.nn.training.TrainingLoop;
 import org.fastcrypt4j.nn.training.TrainingOptions;
+import org.fastcrypt4j.nn.training.TrainingStep;
 import org.fastcrypt4j.ring.FixedPoint;
 import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -57,7 +58,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * ({@link TrainingLoop}, {@link ModelTransfer}, {@link PrivateEvaluation}). Nothing is opened but at the calls that
  * say so.
  */
-public final class SecureComputationGraph implements TrainingLoop.Trainable {
+public final class SecureComputationGraph implements SecureModel {
 
     private final ComputationGraphConfiguration conf;
     private final Session session;
@@ -323,6 +324,11 @@ public final class SecureComputationGraph implements TrainingLoop.Trainable {
         }
     }
 
+    /** Profiles every vertex pass from now on (null: stop). */
+    public void setProfiler(org.fastcrypt4j.nn.network.LayerProfiler p) {
+        timer.setProfiler(p);
+    }
+
     // ------------------------------------------------------------------------------------------- training
 
     public void setListeners(TrainingListener... ls) {
@@ -340,29 +346,11 @@ public final class SecureComputationGraph implements TrainingLoop.Trainable {
 
     @Override
     public SharedTensor fitBatch(SharedTensor features, SharedTensor labels, boolean withLoss) {
-        int n = (int) features.shape()[0];
-        SecureOutput out = outputLayer();
-        dropout.startStep((int) loop.step(), loop.epoch());
-        SharedTensor in = forwardToOutput(features, true);
-        SharedTensor logits = timer.timed(out.describe(), "forward", () -> out.forward(in, true));
-        SecureOutput.LossStep[] loss = new SecureOutput.LossStep[1];
-        timer.timed("loss", "forward", () -> {
-            loss[0] = out.lossStep(logits, labels, withLoss);
-            return loss[0].gradient();
-        });
+        TrainingStep.Net net = new TrainingStep.Net(session, timer, outputLayer(), dropout, parameters, optimizer(),
+                conf.getDefaultConfiguration().isMiniBatch());
         boolean below = !inputsOf.get(outputNode.name()).get(0).equals(input);
-        SharedTensor eps = timer.timed(out.describe(), "backward", () -> out.backward(loss[0].gradient(), below));
-        if (below) {
-            backwardBelowOutput(eps);
-        }
-        boolean miniBatch = conf.getDefaultConfiguration().isMiniBatch();
-        timer.timed("update", "backward", () -> {
-            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(),
-                    miniBatch ? n : 1, loop.step(), loop.epoch()));
-            return null;
-        });
-        SharedTensor mean = loss[0].loss();
-        return mean == null || miniBatch ? mean : mean.mul(n);
+        return TrainingStep.run(net, loop.step(), loop.epoch(), features, labels, withLoss,
+                x -> forwardToOutput(x, true), below ? this::backwardBelowOutput : null);
     }
 
     /** Trains on the data owner's iterator ({@link SecureMultiLayerNetwork#fit(int, DataSetIterator, TrainingOptions)}). */

@@ -32,6 +32,7 @@ import org.fastcrypt4j.nn.training.SecureOptimizer;
 import org.fastcrypt4j.nn.training.TrainingLoop;
 import org.fastcrypt4j.nn.training.TrainingData;
 import org.fastcrypt4j.nn.training.TrainingOptions;
+import org.fastcrypt4j.nn.training.TrainingStep;
 import org.fastcrypt4j.ring.FixedPoint;
 import org.fastcrypt4j.ring.RingTensor;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -58,7 +59,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
  * network and shares; {@link #output(SharedTensor, int)} and {@link #evaluate} reveal the output layer's logits
  * (and nothing else) to one party.
  */
-public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
+public final class SecureMultiLayerNetwork implements SecureModel {
 
     private final MultiLayerConfiguration conf;
     private final Session session;
@@ -260,28 +261,10 @@ public final class SecureMultiLayerNetwork implements TrainingLoop.Trainable {
     @Override
     public SharedTensor fitBatch(SharedTensor features, SharedTensor labels, boolean withLoss) {
         checkOwnShare(features);
-        int n = (int) features.shape()[0];
-        SecureOutput out = outputLayer();
-        dropout.startStep((int) loop.step(), loop.epoch());
-        SharedTensor in = stack.forwardToOutput(features, true);
-        SharedTensor logits = timer.timed(out.describe(), "forward", () -> out.forward(in, true));
-        SecureOutput.LossStep[] loss = new SecureOutput.LossStep[1];
-        timer.timed("loss", "forward", () -> {
-            loss[0] = out.lossStep(logits, labels, withLoss);
-            return loss[0].gradient();
-        });
-        SharedTensor eps = timer.timed(out.describe(), "backward", () -> out.backward(loss[0].gradient(),
-                layers.size() > 1));
-        stack.backwardBelowOutput(eps);
-        // DL4J divides the gradient by the batch size and scores the mean loss only with miniBatch(true) (its default)
-        boolean miniBatch = conf.getConf(0).isMiniBatch();
-        timer.timed("update", "backward", () -> {
-            parameters.set(optimizer().step(session, parameters.parameters(), parameters.gradients(),
-                    miniBatch ? n : 1, loop.step(), loop.epoch()));
-            return null;
-        });
-        SharedTensor mean = loss[0].loss();
-        return mean == null || miniBatch ? mean : mean.mul(n);
+        TrainingStep.Net net = new TrainingStep.Net(session, timer, outputLayer(), dropout, parameters, optimizer(),
+                conf.getConf(0).isMiniBatch());
+        return TrainingStep.run(net, loop.step(), loop.epoch(), features, labels, withLoss,
+                x -> stack.forwardToOutput(x, true), layers.size() > 1 ? stack::backwardBelowOutput : null);
     }
 
     /**

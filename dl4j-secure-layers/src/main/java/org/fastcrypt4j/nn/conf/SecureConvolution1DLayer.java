@@ -45,10 +45,7 @@ public class SecureConvolution1DLayer extends SecureConvolutionLayer {
         int[] s = getStride();
         int[] p = getPadding();
         int[] d = getDilation();
-        if (k[1] != 1 || s[1] != 1 || p[1] != 0 || d[1] != 1) {
-            throw new IllegalArgumentException(TYPE + SecureLayerChecks.named(layerName)
-                    + ": a 1-D convolution has kernel [k, 1], stride [s, 1], padding [p, 0], dilation [d, 1]");
-        }
+        Sequences.requireOneDimensional(k, s, p, d, TYPE, layerName);
         if (getConvolutionMode() == ConvolutionMode.Causal) {
             return ConvGeometry.of(k[0], 1, s[0], 1, 0, 0, d[0], 1, ConvGeometry.Mode.TRUNCATE);
         }

@@ -38,10 +38,7 @@ public class SecureSubsampling1DLayer extends SecureSubsamplingLayer {
         int[] s = getStride();
         int[] p = getPadding();
         int[] d = getDilation();
-        if (k[1] != 1 || s[1] != 1 || p[1] != 0 || d[1] != 1) {
-            throw new IllegalArgumentException(TYPE + SecureLayerChecks.named(layerName)
-                    + ": a 1-D pooling has kernel [k, 1], stride [s, 1], padding [p, 0], dilation [d, 1]");
-        }
+        Sequences.requireOneDimensional(k, s, p, d, TYPE, layerName);
         return SecureLayerChecks.geometry(k, s, p, d, getConvolutionMode(), TYPE, layerName);
     }
 

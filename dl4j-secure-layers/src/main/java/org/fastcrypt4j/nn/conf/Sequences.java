@@ -25,4 +25,12 @@ final class Sequences {
         }
         return r;
     }
+
+    /** Refuses 2-D windows on a 1-D layer: kernel [k, 1], stride [s, 1], padding [p, 0], dilation [d, 1]. */
+    static void requireOneDimensional(int[] k, int[] s, int[] p, int[] d, String type, String layerName) {
+        if (k[1] != 1 || s[1] != 1 || p[1] != 0 || d[1] != 1) {
+            throw new IllegalArgumentException(type + SecureLayerChecks.named(layerName)
+                    + ": a 1-D layer has kernel [k, 1], stride [s, 1], padding [p, 0], dilation [d, 1]");
+        }
+    }
 }

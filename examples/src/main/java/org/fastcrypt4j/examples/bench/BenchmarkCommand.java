@@ -11,14 +11,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fastcrypt4j.examples.nets.Networks;
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.PartyThreads;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
+import org.fastcrypt4j.nn.SecureComputationGraph;
 import org.fastcrypt4j.nn.SecureConversion;
+import org.fastcrypt4j.nn.SecureModel;
 import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
 import org.fastcrypt4j.transport.aeron.AeronContext;
 import org.fastcrypt4j.transport.aeron.AeronTransport;
@@ -51,8 +55,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + " train_plaintext, batch_inference (or train_all_plaintext, inference_all_plaintext)")
     String exp;
 
-    @Option(names = "--nets", split = ",", description = "lenet, alexnet, vgg16 (default all)")
-    List<String> nets = List.of("lenet", "alexnet", "vgg16");
+    @Option(names = "--nets", split = ",", description = "lenet, alexnet, vgg16, and for inference the model zoo's"
+            + " computation graphs resnet50 and zoo-vgg16 at 224x224x3 (default all)")
+    List<String> nets = List.of("lenet", "alexnet", "vgg16", "resnet50", "zoo-vgg16");
+
+    /** The model zoo's graphs the benchmark runs at ImageNet's shape, for inference. */
+    private static final List<String> ZOO = List.of("resnet50", "zoo-vgg16");
 
     @Option(names = "--datasets", split = ",", description = "mnist, cifar10, tiny (default: mnist for LeNet,"
             + " cifar10 and tiny for the others)")
@@ -70,8 +78,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Integer warmupOverride;
 
     /** Untimed iterations before the timed ones, for a batch of {@code batch}. */
-    private int warmups(long batch) {
-        return warmupOverride != null ? Math.max(0, warmupOverride) : batch <= 8 ? 10 : 1;
+    private int warmups(long batch, boolean heavy) {
+        return warmupOverride != null ? Math.max(0, warmupOverride) : batch <= 8 && !heavy ? 10 : 1;
     }
 
     @Option(names = "--batch", description = "override the reference batch size")
@@ -105,28 +113,42 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         boolean train = e.startsWith("train");
         boolean secure = !e.endsWith("plaintext");
-        List<Case> cases = cases();
+        List<Case> cases = cases(train);
         List<String> table = new ArrayList<>();
-        table.add(String.format(Locale.ROOT, "%-8s %-8s %-4s %5s %10s %10s %8s %12s %8s %8s", "net", "dataset", "pool",
+        table.add(String.format(Locale.ROOT, "%-9s %-8s %-4s %5s %10s %10s %8s %12s %8s %8s", "net", "dataset", "pool",
                 "batch", "secure_s", "plain_s", "ratio", "MiB/party", "rounds", "rss_MiB"));
         int k = 0;
         for (Case c : cases) {
             k++;
             int batch = batchOverride > 0 ? batchOverride : batch(c, e);
             System.out.printf(Locale.ROOT, "benchmark [%d/%d]: %s %s %s pooling, %s, batch %d ...%n", k, cases.size(),
-                    c.net(), c.dataset(), c.pool() == PoolingType.MAX ? "max" : "avg", e, batch);
-            MultiLayerConfiguration conf = configuration(c);
+                    c.net(), c.dataset(), poolName(c), e, batch);
+            boolean zoo = ZOO.contains(c.net());
             INDArray x = random(new SplittableRandom(7), batch, c.shape());
+            if (zoo) {
+                x = x.reshape(batch, c.shape().channels, c.shape().height, c.shape().width);
+            }
             INDArray y = oneHot(new SplittableRandom(8), batch, c.shape().classes);
-            double[] plain = plain(conf, x, y, train);
+            double[] plain;
+            Measured[] m;
+            if (zoo) {
+                ComputationGraphConfiguration conf = ZooNets.configuration(c.net(), c.shape());
+                plain = plainGraph(conf, x, y, train);
+                ComputationGraphConfiguration secureConf = SecureConversion.toSecure(conf);
+                m = secure ? secure(x, y, train, true, s -> new SecureComputationGraph(secureConf, s)) : null;
+            } else {
+                MultiLayerConfiguration conf = configuration(c);
+                plain = plain(conf, x, y, train);
+                MultiLayerConfiguration secureConf = SecureConversion.toSecure(conf);
+                m = secure ? secure(x, y, train, false, s -> new SecureMultiLayerNetwork(secureConf, s)) : null;
+            }
             double plainMedian = median(plain);
-            Measured[] m = secure ? secure(conf, x, y, train) : null;
             long rss = peakRssMiB();
             double secureMedian = m == null ? Double.NaN : median(m[1].seconds());
             String line = String.format(Locale.ROOT, "{\"exp\":\"%s\",\"net\":\"%s\",\"dataset\":\"%s\",\"pool\":\"%s\","
                     + "\"batch\":%d,\"secure_s\":%s,\"secure_min_s\":%s,\"secure_max_s\":%s,\"plain_s\":%.5f,"
                     + "\"ratio\":%s,\"bytes_per_party\":%s,\"rounds\":%s,\"peak_rss_mb\":%d,\"runs\":%d}", exp, c.net(),
-                    c.dataset(), c.pool() == PoolingType.MAX ? "max" : "avg", batch, num(secureMedian),
+                    c.dataset(), poolName(c), batch, num(secureMedian),
                     num(m == null ? Double.NaN : min(m[1].seconds())), num(m == null ? Double.NaN : max(m[1].seconds())),
                     plainMedian, num(secureMedian / plainMedian), m == null ? "null"
                             : "[" + m[0].bytesPerIteration() + "," + m[1].bytesPerIteration() + ","
@@ -136,8 +158,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             if (m != null && profile) {
                 m[1].profileLines().forEach(System.out::println);
             }
-            table.add(String.format(Locale.ROOT, "%-8s %-8s %-4s %5d %10s %10.4f %8s %12s %8s %8d", c.net(), c.dataset(),
-                    c.pool() == PoolingType.MAX ? "max" : "avg", batch, num(secureMedian), plainMedian,
+            table.add(String.format(Locale.ROOT, "%-9s %-8s %-4s %5d %10s %10.4f %8s %12s %8s %8d", c.net(), c.dataset(),
+                    poolName(c), batch, num(secureMedian), plainMedian,
                     num(secureMedian / plainMedian), m == null ? "-" : String.format(Locale.ROOT, "%.1f",
                             m[1].bytesPerIteration() / 1048576.0), m == null ? "-" : "" + m[1].roundsPerIteration(),
                     rss));
@@ -151,9 +173,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private List<Case> cases() {
+    private static String poolName(Case c) {
+        return ZOO.contains(c.net()) ? "zoo" : c.pool() == PoolingType.MAX ? "max" : "avg";
+    }
+
+    private List<Case> cases(boolean train) {
         List<Case> out = new ArrayList<>();
         for (String net : nets) {
+            if (ZOO.contains(net)) {
+                if (!train) {
+                    out.add(new Case(net, Networks.Shape.IMAGENET, "imagenet", PoolingType.MAX));
+                }
+                continue;
+            }
             List<String> ds = net.equals("lenet") ? List.of("mnist") : List.of("cifar10", "tiny");
             for (String d : ds) {
                 if (!datasets.contains(d)) {
@@ -192,7 +224,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             case "lenet" -> Networks.lenet(c.pool(), u, 1);
             case "alexnet" -> Networks.alexnet(c.shape(), c.pool(), u, 1);
             case "vgg16" -> Networks.vgg16(c.shape(), c.pool(), u, 1);
-            default -> throw new IllegalArgumentException("unknown network " + c.net() + " (lenet, alexnet, vgg16)");
+            default -> throw new IllegalArgumentException("unknown network " + c.net()
+                    + " (lenet, alexnet, vgg16, resnet50, zoo-vgg16)");
         };
     }
 
@@ -217,7 +250,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         double[] t = new double[runs];
-        for (int r = -warmups(x.size(0)); r < runs; r++) {
+        for (int r = -warmups(x.size(0), false); r < runs; r++) {
             long t0 = System.nanoTime();
             if (train) {
                 net.fit(x, y);
@@ -231,20 +264,38 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return t;
     }
 
-    private Measured[] secure(MultiLayerConfiguration plainConf, INDArray x, INDArray y, boolean train) {
-        MultiLayerConfiguration conf = SecureConversion.toSecure(plainConf);
+    private double[] plainGraph(ComputationGraphConfiguration conf, INDArray x, INDArray y, boolean train) {
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        double[] t = new double[runs];
+        for (int r = -warmups(x.size(0), true); r < runs; r++) {
+            long t0 = System.nanoTime();
+            if (train) {
+                net.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+            } else {
+                net.outputSingle(x);
+            }
+            if (r >= 0) {
+                t[r] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return t;
+    }
+
+    private Measured[] secure(INDArray x, INDArray y, boolean train, boolean heavy,
+            java.util.function.Function<org.fastcrypt4j.mpc.sharing.Session, SecureModel> make) {
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
         try (LocalParties parties = LocalParties.udpLoopback(new AeronContext())) {
             Transport[] ts = {parties.party(0), parties.party(1), parties.party(2)};
             List<Measured> out = PartyThreads.run(settings, ts, s -> {
-                SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(conf, s);
+                SecureModel net = make.apply(s);
                 net.initParameters(0);
                 double[] t = new double[runs];
                 long bytes = 0;
                 long rounds = 0;
                 Map<String, double[]> prof = new LinkedHashMap<>();
                 Map<String, Map<String, long[]>> steps = new LinkedHashMap<>();
-                for (int r = -warmups(x.size(0)); r < runs; r++) {
+                for (int r = -warmups(x.size(0), heavy); r < runs; r++) {
                     if (r == runs - 1 && profile && s.party() == 1) {
                         net.setProfiler((what, phase, nanos, b, rd, st) -> {
                             prof.put(what + "|" + phase, new double[] {nanos / 1e9, b, rd});

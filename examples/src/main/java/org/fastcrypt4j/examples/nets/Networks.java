@@ -39,7 +39,7 @@ public final class Networks {
 
     /** The input shape of a dataset the benchmarks use: channels, height, width, classes. */
     public enum Shape {
-        MNIST(1, 28, 28, 10), CIFAR10(3, 32, 32, 10), TINY_IMAGENET(3, 64, 64, 200);
+        MNIST(1, 28, 28, 10), CIFAR10(3, 32, 32, 10), TINY_IMAGENET(3, 64, 64, 200), IMAGENET(3, 224, 224, 1000);
 
         public final int channels;
         public final int height;
