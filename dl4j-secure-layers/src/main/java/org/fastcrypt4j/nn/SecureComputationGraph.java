@@ -141,7 +141,7 @@ public final class SecureComputationGraph implements SecureModel {
     }
 
     /** Kahn's order over the vertices (ties in the configuration's order), the network input first and left out. */
-    static List<String> topologicalOrder(ComputationGraphConfiguration c) {
+    public static List<String> topologicalOrder(ComputationGraphConfiguration c) {
         Map<String, Integer> pending = new LinkedHashMap<>();
         Map<String, List<String>> readersOf = new HashMap<>();
         for (String v : c.getVertices().keySet()) {

@@ -16,7 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -172,6 +175,54 @@ class ServiceTest {
         INDArray got = eve.predict("model-two", q);
         INDArray want = two.model().output(q.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE);
         assertTrue(got.sub(want).amaxNumber().doubleValue() < 1e-3, got + " vs " + want);
+    }
+
+    /** A residual graph of the MLP's shape: relu(d2(d1 x) + d1 x), softmax output. */
+    static ComputationGraphConfiguration residual() {
+        return new NeuralNetConfiguration.Builder().seed(4).updater(new Nesterovs(0.05, 0.9))
+                .weightInit(WeightInit.XAVIER).graphBuilder().addInputs("in")
+                .addLayer("d1", new DenseLayer.Builder().nIn(12).nOut(8).activation(Activation.TANH).build(), "in")
+                .addLayer("d2", new DenseLayer.Builder().nIn(8).nOut(8).activation(Activation.IDENTITY).build(), "d1")
+                .addVertex("res", new ElementWiseVertex(ElementWiseVertex.Op.Add), "d1", "d2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(8).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "res")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void aComputationGraphTrainsAtTheServersLikeDl4jAndAnswersQueries() throws Exception {
+        INDArray[] d = data(seed + 1, 48);
+        ComputationGraph init = new ComputationGraph(residual());
+        init.init();
+        Future<ModelOwnerClient.Result> m = pool.submit(() -> owner().train(ModelOwnerClient.Job.of("graph",
+                "model-graph", List.of("d1"), 2, 16), residual(), init, null));
+        pool.submit(() -> dataOwner("d1").provide("graph", d[0], d[1], null));
+        ModelOwnerClient.Result r = m.get(3, TimeUnit.MINUTES);
+        assertEquals(6, r.steps());
+        assertEquals(null, r.model());
+        ComputationGraph trained = r.graph();
+
+        ComputationGraph plain = new ComputationGraph(residual());
+        plain.init(init.params().dup(), true);
+        for (int e = 0; e < 2; e++) {
+            for (int b = 0; b < 3; b++) {
+                plain.fit(new DataSet(rows(d[0], 16L * b, 16L * b + 16).castTo(DataType.FLOAT),
+                        rows(d[1], 16L * b, 16L * b + 16).castTo(DataType.FLOAT)));
+            }
+        }
+        double vsPlain = trained.params().sub(plain.params()).amaxNumber().doubleValue();
+        assertTrue(vsPlain < 1e-3 * (1 + plain.params().amaxNumber().doubleValue()), "vs DL4J: " + vsPlain);
+        double moved = plain.params().sub(init.params()).amaxNumber().doubleValue();
+        assertTrue(moved > 1e-2, "DL4J moved the parameters by " + moved + " only");
+
+        QuerierClient eve = new QuerierClient(fx.parties, "eve", fx.key("eve"), TIMEOUT);
+        INDArray q = rows(d[0], 0, 10);
+        INDArray got = eve.predict("model-graph", q);
+        INDArray want = trained.outputSingle(q.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE);
+        assertTrue(got.sub(want).amaxNumber().doubleValue() < 1e-3, got + " vs " + want);
+
+        ComputationGraph downloaded = owner().download("model-graph", residual());
+        assertEquals(trained.params(), downloaded.params());
     }
 
     @Test

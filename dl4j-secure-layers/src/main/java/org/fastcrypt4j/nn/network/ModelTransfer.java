@@ -159,4 +159,58 @@ public final class ModelTransfer {
             PlainParameters.set(l, name.substring(name.lastIndexOf('_') + 1), e.getValue());
         }
     }
+
+    /**
+     * A secure graph's parameters, {@code "<vertex>_<key>"} to shape, in the graph's run order (as its
+     * {@link ParameterSet} names them).
+     */
+    public static java.util.LinkedHashMap<String, long[]> parameterShapes(
+            org.deeplearning4j.nn.conf.ComputationGraphConfiguration secureConf) {
+        java.util.LinkedHashMap<String, long[]> out = new java.util.LinkedHashMap<>();
+        for (String v : org.fastcrypt4j.nn.SecureComputationGraph.topologicalOrder(secureConf)) {
+            if (secureConf.getVertices().get(v) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                for (Map.Entry<String, long[]> e : org.fastcrypt4j.nn.conf.SecureParamInitializer
+                        .shareShapes(lv.getLayerConf().getLayer()).entrySet()) {
+                    out.put(v + "_" + e.getKey(), e.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A plain graph's parameters under the names and shapes of {@link #parameterShapes(org.deeplearning4j.nn.conf.ComputationGraphConfiguration)}, by layer name. */
+    public static java.util.LinkedHashMap<String, INDArray> plainValues(
+            org.deeplearning4j.nn.conf.ComputationGraphConfiguration secureConf,
+            org.deeplearning4j.nn.graph.ComputationGraph plain) {
+        java.util.LinkedHashMap<String, INDArray> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : parameterShapes(secureConf).entrySet()) {
+            String name = e.getKey();
+            Layer l = graphLayer(plain, name);
+            INDArray p = PlainParameters.get(l, name.substring(name.lastIndexOf('_') + 1));
+            long n = Arrays.stream(e.getValue()).reduce(1, (a, b) -> a * b);
+            if (p == null || p.length() != n) {
+                throw new IllegalArgumentException("parameter '" + name + "' has shape " + Arrays.toString(e.getValue())
+                        + ", the plain graph's is " + (p == null ? "missing" : Arrays.toString(p.shape())));
+            }
+            out.put(name, p.castTo(DataType.DOUBLE).reshape(e.getValue()));
+        }
+        return out;
+    }
+
+    /** Sets a plain graph's parameters from values named as by {@link #plainValues(org.deeplearning4j.nn.conf.ComputationGraphConfiguration, org.deeplearning4j.nn.graph.ComputationGraph)}. */
+    public static void setPlainValues(org.deeplearning4j.nn.graph.ComputationGraph plain, Map<String, INDArray> values) {
+        for (Map.Entry<String, INDArray> e : values.entrySet()) {
+            String name = e.getKey();
+            PlainParameters.set(graphLayer(plain, name), name.substring(name.lastIndexOf('_') + 1), e.getValue());
+        }
+    }
+
+    private static Layer graphLayer(org.deeplearning4j.nn.graph.ComputationGraph plain, String parameter) {
+        String vertex = parameter.substring(0, parameter.lastIndexOf('_'));
+        Layer l = plain.getLayer(vertex);
+        if (l == null) {
+            throw new IllegalArgumentException("the plain graph has no layer '" + vertex + "'");
+        }
+        return l;
+    }
 }

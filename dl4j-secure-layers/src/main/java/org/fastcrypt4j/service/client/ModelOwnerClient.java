@@ -8,11 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
-import org.fastcrypt4j.nn.SecureConversion;
-import org.fastcrypt4j.nn.network.ModelTransfer;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.service.Request;
 import org.fastcrypt4j.service.Uploads;
 import org.fastcrypt4j.transport.PartiesConfig;
@@ -56,9 +58,14 @@ public final class ModelOwnerClient extends ServiceClient {
      * asked), the step the job started from (0, or a resumed job's checkpoint), steps done in all, rows, traffic.
      */
     public record Result(MultiLayerNetwork model, List<Double> losses, long firstStep, long steps, long rows,
-            double seconds, long bytesSent, long bytesReceived) {
+            double seconds, long bytesSent, long bytesReceived, ComputationGraph graph) {
+        public Result(MultiLayerNetwork model, List<Double> losses, long firstStep, long steps, long rows,
+                double seconds, long bytesSent, long bytesReceived) {
+            this(model, losses, firstStep, steps, rows, seconds, bytesSent, bytesReceived, null);
+        }
+
         public boolean stopped() {
-            return model == null;
+            return model == null && graph == null;
         }
     }
 
@@ -75,15 +82,23 @@ public final class ModelOwnerClient extends ServiceClient {
      */
     public Result train(Job job, MultiLayerConfiguration plainConf, MultiLayerNetwork initial,
             JobProgress.Listener listener) {
-        MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);   // fails here as it would there
+        return train(job, ModelConfig.of(plainConf), initial, listener);
+    }
+
+    /**
+     * As {@link #train(Job, MultiLayerConfiguration, MultiLayerNetwork, JobProgress.Listener)} for a computation graph
+     * (one input, one output layer): the trained graph is the result's {@link Result#graph()}.
+     */
+    public Result train(Job job, ComputationGraphConfiguration plainConf, ComputationGraph initial,
+            JobProgress.Listener listener) {
+        return train(job, ModelConfig.of(plainConf), initial, listener);
+    }
+
+    private Result train(Job job, ModelConfig plainConf, Model initial, JobProgress.Listener listener) {
+        ModelConfig secure = plainConf.toSecure();   // fails here as it would there
         Map<String, INDArray> values = null;
         if (!job.resume()) {
-            MultiLayerNetwork init = initial;
-            if (init == null) {
-                init = new MultiLayerNetwork(plainConf.clone());
-                init.init();
-            }
-            values = ModelTransfer.plainValues(secure, init.getLayers());
+            values = ModelConfig.plainValues(secure, initial != null ? initial : plainConf.newPlainModel());
         }
         Request r = Request.of(Request.Kind.TRAIN).with("job", job.job()).with("model", job.model())
                 .with("data-owners", String.join(",", job.dataOwners())).with("epochs", job.epochs())
@@ -127,9 +142,10 @@ public final class ModelOwnerClient extends ServiceClient {
                     throw links.failure(0, "unexpected '" + tag + "' from the servers");
                 }
             }
-            MultiLayerNetwork model = stopped ? null : receiveModel(links, plainConf, secure);
-            return new Result(model, losses, firstStep, done[0], done[1], (System.nanoTime() - t0) / 1e9,
-                    links.bytesSent(), links.bytesReceived());
+            Model model = stopped ? null : receiveModel(links, plainConf, secure);
+            return new Result(model instanceof MultiLayerNetwork n ? n : null, losses, firstStep, done[0], done[1],
+                    (System.nanoTime() - t0) / 1e9, links.bytesSent(), links.bytesReceived(),
+                    model instanceof ComputationGraph g ? g : null);
         } catch (org.fastcrypt4j.transport.client.ClientLinkException e) {
             throw links.failure(-1, e.getMessage());
         } finally {
@@ -137,21 +153,28 @@ public final class ModelOwnerClient extends ServiceClient {
         }
     }
 
-    private MultiLayerNetwork receiveModel(ServerLinks links, MultiLayerConfiguration plainConf,
-            MultiLayerConfiguration secure) {
+    private Model receiveModel(ServerLinks links, ModelConfig plainConf, ModelConfig secure) {
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : ModelTransfer.parameterShapes(secure).entrySet()) {
+        for (Map.Entry<String, long[]> e : secure.parameterShapes().entrySet()) {
             out.put(e.getKey(), fixedPoint.decode(download(links, "model/" + e.getKey(), e.getValue())));
         }
-        MultiLayerNetwork model = new MultiLayerNetwork(plainConf.clone());
-        model.init();
-        ModelTransfer.setPlainValues(secure, model.getLayers(), out);
+        Model model = plainConf.newPlainModel();
+        ModelConfig.setPlainValues(secure, model, out);
         return model;
     }
 
     /** Downloads model {@code model}, which this client trained, into a network of {@code plainConf}. */
     public MultiLayerNetwork download(String model, MultiLayerConfiguration plainConf) {
-        MultiLayerConfiguration secure = SecureConversion.toSecure(plainConf);
+        return (MultiLayerNetwork) download(model, ModelConfig.of(plainConf));
+    }
+
+    /** Downloads graph model {@code model}, which this client trained, into a graph of {@code plainConf}. */
+    public ComputationGraph download(String model, ComputationGraphConfiguration plainConf) {
+        return (ComputationGraph) download(model, ModelConfig.of(plainConf));
+    }
+
+    private Model download(String model, ModelConfig plainConf) {
+        ModelConfig secure = plainConf.toSecure();
         ServerLinks links = open(Request.of(Request.Kind.DOWNLOAD).with("model", model));
         try {
             links.receiveAll(MAX_MESSAGE);   // the servers' configuration of the model

@@ -7,11 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import org.deeplearning4j.nn.conf.InputPreProcessor;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.fastcrypt4j.service.JobFailure;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.transport.Transport;
 import org.fastcrypt4j.transport.client.ClientChannel;
 
@@ -77,33 +74,12 @@ final class JobContext {
     }
 
     /**
-     * The shape of one row of input a secure configuration takes, when it can tell ({@code null} otherwise): the flat
-     * length a FeedForwardToCnn preprocessor expects, or the first dense layer's nIn.
-     */
-    static long[] rowShape(MultiLayerConfiguration secure) {
-        InputPreProcessor p = secure.getInputPreProcess(0);
-        if (p instanceof FeedForwardToCnnPreProcessor f) {
-            return new long[] {f.getInputHeight() * f.getInputWidth() * f.getNumChannels()};
-        }
-        if (p == null && secure.getConf(0).getLayer() instanceof FeedForwardLayer ff
-                && !(secure.getConf(0).getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer)) {
-            return new long[] {ff.getNIn()};
-        }
-        return null;
-    }
-
-    /** Classes of the output layer. */
-    static long classes(MultiLayerConfiguration secure) {
-        return ((FeedForwardLayer) secure.getConf(secure.getConfs().size() - 1).getLayer()).getNOut();
-    }
-
-    /**
-     * Checks a client's declared row shape against the model's.
+     * Checks a client's declared row shape against the model's ({@link ModelConfig#rowShape}).
      *
      * @throws JobFailure naming the client
      */
-    static void checkRows(String client, long[] declared, MultiLayerConfiguration secure) {
-        long[] want = rowShape(secure);
+    static void checkRows(String client, long[] declared, ModelConfig secure) {
+        long[] want = secure.rowShape();
         if (want != null && Arrays.stream(declared).reduce(1, (a, b) -> a * b) != want[0]) {
             throw new JobFailure("client '" + client + "' sends rows of shape " + Arrays.toString(declared) + "; the"
                     + " model takes rows of " + want[0] + " values");

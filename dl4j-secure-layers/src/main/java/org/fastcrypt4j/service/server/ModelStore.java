@@ -3,7 +3,7 @@ package org.fastcrypt4j.service.server;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 
 /**
@@ -12,7 +12,7 @@ import org.fastcrypt4j.mpc.sharing.SharedTensor;
  */
 final class ModelStore {
     /** A model: who trained it, its secure configuration, this server's shares of its parameters. */
-    record Model(String owner, MultiLayerConfiguration secureConf, Map<String, SharedTensor> parameters) {
+    record Model(String owner, ModelConfig secureConf, Map<String, SharedTensor> parameters) {
     }
 
     private final Map<String, Model> models = new ConcurrentHashMap<>();

@@ -8,7 +8,8 @@ import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.mpc.sharing.Sharing;
-import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
+import org.fastcrypt4j.nn.SecureModel;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.nn.conf.SecureActivationKind;
 import org.fastcrypt4j.nn.conf.SecureOutputLayer;
 import org.fastcrypt4j.nn.training.SharedBatches;
@@ -75,9 +76,9 @@ final class QueryJob {
         SharedTensor x = Uploads.receive(c, ctx.party(), "query/features", xShape, check);
         check.verify(ctx.servers, item.client());
         Session s = Session.start(ctx.servers, MpcSettings.defaults());
-        SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(m.secureConf(), s);
+        SecureModel net = m.secureConf().newNetwork(s);
         net.parameters().set(m.parameters());
-        c.send("query/meta", new long[] {net.softmaxOutput() ? 1 : 0, JobContext.classes(m.secureConf()), BATCH});
+        c.send("query/meta", new long[] {net.softmaxOutput() ? 1 : 0, m.secureConf().classes(), BATCH});
         for (long at = 0; at < rows; at += BATCH) {
             SharedTensor z = net.logitsForClient(SharedBatches.rows(x, at, Math.min(rows, at + BATCH)));
             c.send("query/logits", Sharing.revealToClient(s, z).toLongArray());
@@ -88,8 +89,8 @@ final class QueryJob {
      * Queries return logits that the querier turns into softmax probabilities or takes as they are (identity): a model
      * whose MSE output follows another activation is refused before anything is received.
      */
-    private static void checkOutputActivation(String client, org.deeplearning4j.nn.conf.MultiLayerConfiguration conf) {
-        SecureOutputLayer out = (SecureOutputLayer) conf.getConf(conf.getConfs().size() - 1).getLayer();
+    private static void checkOutputActivation(String client, ModelConfig conf) {
+        SecureOutputLayer out = (SecureOutputLayer) conf.outputLayer();
         if (!out.isSoftmaxCrossEntropy() && SecureActivationKind.of(out.getActivationFn()) != SecureActivationKind.IDENTITY) {
             throw new JobFailure("client '" + client + "' queries a model whose output activation is "
                     + out.getActivationFn() + ": queries support softmax and identity outputs only");

@@ -9,14 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.fastcrypt4j.mpc.sharing.MpcSettings;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
 import org.fastcrypt4j.mpc.sharing.Sharing;
-import org.fastcrypt4j.nn.SecureConversion;
-import org.fastcrypt4j.nn.SecureMultiLayerNetwork;
-import org.fastcrypt4j.nn.network.ModelTransfer;
+import org.fastcrypt4j.nn.SecureModel;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.nn.training.Checkpoint;
 import org.fastcrypt4j.nn.training.CheckpointAgreement;
 import org.fastcrypt4j.nn.training.CheckpointKey;
@@ -89,15 +87,16 @@ final class TrainJob {
         MpcSettings.MsbKind msb = MpcSettings.MsbKind.valueOf(r.get("msb", "ABY3"));
 
         byte[] confJson = owner.receive("config", MAX_CONFIG).data();
-        MultiLayerConfiguration plain;
+        ModelConfig plain;
         try {
-            plain = MultiLayerConfiguration.fromJson(new String(confJson, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw new JobFailure("job '" + job + "': the configuration is not DL4J MultiLayerConfiguration JSON");
+            plain = ModelConfig.fromJson(new String(confJson, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure("job '" + job + "': the configuration is not DL4J MultiLayerConfiguration or"
+                    + " ComputationGraphConfiguration JSON");
         }
-        MultiLayerConfiguration secure;
+        ModelConfig secure;
         try {
-            secure = SecureConversion.toSecure(plain);
+            secure = plain.toSecure();
         } catch (IllegalArgumentException e) {
             throw new JobFailure("job '" + job + "': " + e.getMessage());
         }
@@ -105,7 +104,7 @@ final class TrainJob {
                 + " them different ones): refused", r.encode(), confJson);
 
         Session s = Session.start(ctx.servers, MpcSettings.defaults().withMsb(msb));
-        SecureMultiLayerNetwork net = new SecureMultiLayerNetwork(secure, s);
+        SecureModel net = secure.newNetwork(s);
         TrainingOptions options = TrainingOptions.epochs(epochs).withRevealedLoss(revealLoss)
                 .withJob(new String(r.with("id", "").with("resume", "").with("stop-after", "").encode(),
                         StandardCharsets.UTF_8)).stoppingAfter(Math.max(0, stopAfter));
@@ -119,7 +118,7 @@ final class TrainJob {
         } else {
             Uploads.Check check = new Uploads.Check(ctx.party());
             Map<String, SharedTensor> weights = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> e : ModelTransfer.parameterShapes(secure).entrySet()) {
+            for (Map.Entry<String, long[]> e : secure.parameterShapes().entrySet()) {
                 weights.put(e.getKey(), Uploads.receive(owner, ctx.party(), "weights/" + e.getKey(), e.getValue(),
                         check));
             }
@@ -171,7 +170,7 @@ final class TrainJob {
         return step >= (long) epochs * ((rows + batch - 1) / batch);
     }
 
-    private void resume(SecureMultiLayerNetwork net, TrainingOptions options, String job) throws IOException {
+    private void resume(SecureModel net, TrainingOptions options, String job) throws IOException {
         if (options.checkpointDir() == null) {
             throw new JobFailure("job '" + job + "': resume asked, but server " + ctx.party() + " keeps no checkpoints");
         }
@@ -188,11 +187,11 @@ final class TrainJob {
      * Every data owner's rows, in the job's order, as one sharing of the features and one of the labels. Each owner's
      * declaration is checked before anything of its data is received.
      */
-    private SharedTensor[] receiveRows(String job, List<String> owners, MultiLayerConfiguration secure,
+    private SharedTensor[] receiveRows(String job, List<String> owners, ModelConfig secure,
             List<ClientChannel> links) throws InterruptedException {
         // the four arrays of every chunk: features first and second component, labels first and second
         List<List<INDArray>> parts = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        long classes = JobContext.classes(secure);
+        long classes = secure.classes();
         for (String d : owners) {
             ClientRequests.Item p = ctx.requests.takeProvide(job, d, ctx.settings.clientWait().toMillis());
             if (p == null) {
