@@ -65,6 +65,16 @@ public final class ModelConfig {
         return graph != null;
     }
 
+    /** The multi-layer configuration, or null for a graph. */
+    public MultiLayerConfiguration multiLayer() {
+        return layers;
+    }
+
+    /** The graph configuration, or null for a multi-layer one. */
+    public ComputationGraphConfiguration graph() {
+        return graph;
+    }
+
     public String toJson() {
         return graph != null ? graph.toJson() : layers.toJson();
     }

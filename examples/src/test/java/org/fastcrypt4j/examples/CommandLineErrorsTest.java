@@ -90,6 +90,16 @@ class CommandLineErrorsTest {
     }
 
     @Test
+    void aTrainingConfigurationThatIsNotDl4jJsonIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("net.json");
+        Files.writeString(bad, "{\"layers\": 3}");
+        assertOneLine(run("client", "train", "--servers", dir.resolve("parties.conf").toString(), "--name", "alice",
+                "--conf", bad.toString(), "--job", "j", "--model-name", "m", "--data-owners", "d1", "--out",
+                dir.resolve("out.zip").toString()), CliErrors.USAGE, bad.toString(),
+                "MultiLayerConfiguration or ComputationGraphConfiguration");
+    }
+
+    @Test
     void aBadPartiesFileIsRefusedNamingTheLine(@TempDir Path dir) throws Exception {
         for (int i = 0; i < 3; i++) {
             PartyKeys.write(dir, i, PartyKeys.generate());

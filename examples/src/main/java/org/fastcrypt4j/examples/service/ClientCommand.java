@@ -10,10 +10,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.fastcrypt4j.service.ModelConfig;
 import org.fastcrypt4j.examples.CliErrors;
 import org.fastcrypt4j.examples.data.ClientData;
 import org.fastcrypt4j.examples.nets.Networks;
@@ -115,7 +118,8 @@ public final class ClientCommand implements Runnable {
         @Mixin
         Who who;
 
-        @Option(names = "--conf", description = "the network: a DL4J MultiLayerConfiguration JSON file")
+        @Option(names = "--conf", description = "the network: a DL4J MultiLayerConfiguration or"
+                + " ComputationGraphConfiguration JSON file")
         Path conf;
 
         @Option(names = "--net", description = "or a built-in network: lenet or mlp")
@@ -166,7 +170,16 @@ public final class ClientCommand implements Runnable {
             }
             MultiLayerConfiguration c;
             if (conf != null) {
-                c = MultiLayerConfiguration.fromJson(Files.readString(conf));
+                ModelConfig mc;
+                try {
+                    mc = ModelConfig.fromJson(Files.readString(conf));
+                } catch (IllegalArgumentException e) {
+                    throw new CliErrors.OptionException("--conf " + conf + ": " + e.getMessage());
+                }
+                if (mc.isGraph()) {
+                    return trainGraph(mc.graph());
+                }
+                c = mc.multiLayer();
             } else if (net.equals("lenet")) {
                 c = Networks.lenet(PoolingType.AVG, new Nesterovs(lr, 0.9), 42);
             } else if (net.equals("mlp")) {
@@ -180,6 +193,21 @@ public final class ClientCommand implements Runnable {
                     !noLoss, msb, resume, 0);
             ModelOwnerClient.Result r = client.train(j, c, init, p -> progress(who.name, p));
             ModelSerializer.writeModel(r.model(), out.toFile(), false);
+            return report(r);
+        }
+
+        /** A graph job: initial weights from a DL4J graph model file, the trained graph written the same way. */
+        private int trainGraph(ComputationGraphConfiguration c) throws Exception {
+            ComputationGraph init = weights == null ? null : ModelSerializer.restoreComputationGraph(weights.toFile());
+            ModelOwnerClient client = new ModelOwnerClient(who.parties(), who.name, who.key(), who.timeout());
+            ModelOwnerClient.Job j = new ModelOwnerClient.Job(job, model, Arrays.asList(dataOwners), epochs, batch,
+                    !noLoss, msb, resume, 0);
+            ModelOwnerClient.Result r = client.train(j, c, init, p -> progress(who.name, p));
+            ModelSerializer.writeModel(r.graph(), out.toFile(), false);
+            return report(r);
+        }
+
+        private int report(ModelOwnerClient.Result r) {
             System.out.printf(Locale.ROOT, "%s: trained '%s' on %d rows in %d steps (%.1f s); sent %.1f MiB, received"
                     + " %.1f MiB; wrote %s%n", who.name, model, r.rows(), r.steps(), r.seconds(),
                     r.bytesSent() / 1048576.0, r.bytesReceived() / 1048576.0, out);
