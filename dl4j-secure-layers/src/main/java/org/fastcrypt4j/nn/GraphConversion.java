@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -39,6 +40,11 @@ final class GraphConversion {
 
     /** Why a parameter-free vertex cannot run on shares, or null. */
     static String vertexProblem(GraphVertex v) {
+        if (v instanceof L2NormalizeVertex n) {
+            return n.getDimension() == null || n.getDimension().length == 0 ? null
+                    : "L2 normalization over dimensions " + java.util.Arrays.toString(n.getDimension())
+                            + " not supported (the default: every dimension but the first)";
+        }
         if (v instanceof ElementWiseVertex || v instanceof MergeVertex || v instanceof SubsetVertex
                 || v instanceof PreprocessorVertex || v instanceof ScaleVertex || v instanceof ShiftVertex) {
             if (v instanceof MergeVertex m && m.getMergeAxis() != MergeVertex.DEFAULT_MERGE_DIM) {
@@ -47,7 +53,7 @@ final class GraphConversion {
             return null;
         }
         return "vertex type " + v.getClass().getSimpleName() + " not supported (layers, ElementWise, Merge, Subset,"
-                + " Preprocessor, Scale, Shift)";
+                + " Preprocessor, Scale, Shift, L2Normalize)";
     }
 
     /**

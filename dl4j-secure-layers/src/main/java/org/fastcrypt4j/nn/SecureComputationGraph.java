@@ -119,6 +119,8 @@ public final class SecureComputationGraph implements SecureModel {
                 node = ln;
             } else if (v instanceof ElementWiseVertex e) {
                 node = new ElementWiseNode(name, e.getOp(), session);
+            } else if (v instanceof org.deeplearning4j.nn.conf.graph.L2NormalizeVertex) {
+                node = new org.fastcrypt4j.nn.graph.L2NormalizeNode(name, session);
             } else {
                 node = new ShapeNode(name, v, session);
             }

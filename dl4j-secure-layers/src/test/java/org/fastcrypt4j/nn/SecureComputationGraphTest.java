@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.L2NormalizeVertex;
 import org.deeplearning4j.nn.conf.graph.L2Vertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
@@ -152,6 +153,40 @@ class SecureComputationGraphTest {
         GraphTwinTraining.assertTracks(joined(new ScaleVertex(-1.5), false), data, 2, 2e-3, seed);
         GraphTwinTraining.assertTracks(joined(new ShiftVertex(0.75), false), data, 2, 2e-3, seed);
         GraphTwinTraining.assertTracks(joined(new MergeVertex(), true), data, 2, 2e-3, seed);
+    }
+
+    @Test
+    void l2NormalizationTracksItsTwin() {
+        List<DataSet> data = SecureTrainingTest.batches(new SplittableRandom(seed), 2, 12, 7, 3);
+        GraphTwinTraining.assertTracks(joined(new L2NormalizeVertex(), false), data, 2, 2e-3, seed);
+    }
+
+    @Test
+    void l2NormalizationOverItsRangeMatchesDl4j() {
+        // rows whose norms span most of the secure range [9.8e-4, 65536): from about 3e-3 to 2000
+        ComputationGraphConfiguration plain = graph(2)
+                .addVertex("l2", new L2NormalizeVertex(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
+                        .activation(Activation.IDENTITY).build(), "l2")
+                .setOutputs("out").setInputTypes(InputType.feedForward(6)).build();
+        ComputationGraph g = new ComputationGraph(plain);
+        g.init();
+        INDArray x = SecureTrainingTest.batches(new SplittableRandom(seed), 1, 6, 6, 3).get(0).getFeatures()
+                .castTo(DataType.DOUBLE);
+        double[] scale = {2e-3, 1e-3, 0.5, 1, 400, -800};
+        for (int i = 0; i < scale.length; i++) {
+            x.getRow(i).muli(scale[i]);
+        }
+        INDArray want = g.outputSingle(x.castTo(DataType.FLOAT)).castTo(DataType.DOUBLE);
+        ComputationGraphConfiguration secure = SecureConversion.toSecure(plain);
+        List<INDArray> got = ThreeParties.run(s -> {
+            SecureComputationGraph net = new SecureComputationGraph(secure, s);
+            net.importModel(0, s.party() == 0 ? g : null);
+            return net.output(net.shareInput(1, s.party() == 1 ? x : null), 2);
+        });
+        double diff = got.get(2).sub(want).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-3, "L2-normalized outputs differ by " + diff + " (DL4J " + want + ", private "
+                + got.get(2) + "), seed " + seed);
     }
 
     @Test
