@@ -23,22 +23,14 @@ import org.fastcrypt4j.mpc.sharing.SharedTensor;
  * </ul>
  * Nothing is opened.
  */
-public final class ElementWiseNode implements GraphNode {
-    private final String name;
+public final class ElementWiseNode extends SessionNode {
     private final ElementWiseVertex.Op op;
-    private final Session session;
     private SharedTensor[] lastInputs;
     private SharedTensor[] lastOneHot;
 
     public ElementWiseNode(String name, ElementWiseVertex.Op op, Session session) {
-        this.name = name;
+        super(name, session);
         this.op = op;
-        this.session = session;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override

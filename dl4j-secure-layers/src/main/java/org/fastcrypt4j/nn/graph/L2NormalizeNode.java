@@ -27,7 +27,7 @@ import org.fastcrypt4j.ring.RingTensor;
  * Precision: r within 4 units of 2^-f plus 1e-5 relative, so y within about 1e-5 relative plus 4 ||x|| 2^-f.
  * Nothing is opened.
  */
-public final class L2NormalizeNode implements GraphNode {
+public final class L2NormalizeNode extends SessionNode {
     static final int LO = -10;
     static final int HI = 14;
     /** The squared norm's fraction beyond f. */
@@ -36,19 +36,11 @@ public final class L2NormalizeNode implements GraphNode {
     private static final BilinearOp ROW_SUMS_OF_PRODUCTS = (a, b) -> RingOps.sum(Multiplication.ELEMENTWISE.apply(a, b), 1);
     public static final int COMPARISONS = (HI - LO) / 2;
 
-    private final String name;
-    private final Session session;
     private SharedTensor lastY;
     private SharedTensor lastR;
 
     public L2NormalizeNode(String name, Session session) {
-        this.name = name;
-        this.session = session;
-    }
-
-    @Override
-    public String name() {
-        return name;
+        super(name, session);
     }
 
     @Override

@@ -30,21 +30,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   <li>{@link ShiftVertex}: plus the public enc(s) (added to one component); backward the gradient as it is.</li>
  * </ul>
  */
-public final class ShapeNode implements GraphNode {
-    private final String name;
+public final class ShapeNode extends SessionNode {
     private final GraphVertex conf;
-    private final Session session;
     private long[][] lastShapes;
 
     public ShapeNode(String name, GraphVertex conf, Session session) {
-        this.name = name;
+        super(name, session);
         this.conf = conf;
-        this.session = session;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
