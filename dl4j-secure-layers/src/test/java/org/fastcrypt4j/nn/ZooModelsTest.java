@@ -26,8 +26,8 @@ import org.nd4j.linalg.learning.config.Nesterovs;
  * epsilon 1e-3 swapped for Nesterovs: larger epsilons than 1e-5 are refused), SqueezeNet, Xception and Darknet19
  * (their softmax ActivationLayer and LossLayer as one secure loss layer) convert, and DL4J accepts each twin; private
  * inference of VGG16, VGG19 and SqueezeNet (32x32 inputs) and ResNet50 (160x160, the smallest input its 3x3 average pooling fits on shares) on one random input, from DL4J's own initialisation, predicts
- * DL4J's class with logits within 1e-2 of DL4J's plus 1e-2 of the largest (the roundings of some fifty chained
- * fixed-point products). Darknet19's private inference is not compared: DL4J's own output of its initialisation is
+ * DL4J's class (or one DL4J scores within the outputs' difference of it) with outputs within 1e-2 of DL4J's plus 1e-2
+ * of the largest (the roundings of some fifty chained fixed-point products). Darknet19's private inference is not compared: DL4J's own output of its initialisation is
  * uniform (every class 0.1), so there is no class to agree on.
  */
 class ZooModelsTest {
@@ -62,15 +62,15 @@ class ZooModelsTest {
             return net.output(net.shareInput(1, s.party() == 1 ? x : null), 2);
         });
         INDArray p = got.get(2).castTo(DataType.DOUBLE);
-        double[] sorted = want.dup().data().asDouble();
-        java.util.Arrays.sort(sorted);
-        double margin = sorted[sorted.length - 1] - sorted[sorted.length - 2];
-        assertTrue(margin > 1e-3, model + ": DL4J's top two classes are within " + margin + ": no class to compare");
-        assertEquals(want.argMax(1).getInt(0), p.argMax(1).getInt(0), model + ": predicted class (DL4J " + want
-                + ", private " + p + "), seed " + seed);
         double diff = p.sub(want).amaxNumber().doubleValue();
         assertTrue(diff <= 1e-2 * (1 + want.amaxNumber().doubleValue()), model + ": outputs differ by " + diff
                 + " (DL4J " + want + ", private " + p + "), seed " + seed);
+        // the private class is DL4J's, unless DL4J's top two are closer than the outputs' difference (a random
+        // input may leave them within 1e-3)
+        int cls = p.argMax(1).getInt(0);
+        double top = want.maxNumber().doubleValue();
+        assertTrue(want.getDouble(0, cls) >= top - 2 * diff, model + ": predicted class " + cls + " (DL4J "
+                + want.argMax(1).getInt(0) + "; DL4J " + want + ", private " + p + "), seed " + seed);
     }
 
     /**
