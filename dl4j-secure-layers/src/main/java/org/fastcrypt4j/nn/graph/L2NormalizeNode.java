@@ -2,22 +2,20 @@ package org.fastcrypt4j.nn.graph;
 
 import java.util.Arrays;
 
-import org.fastcrypt4j.mpc.arithmetic.BilinearOp;
 import org.fastcrypt4j.mpc.arithmetic.FixedPointOps;
 import org.fastcrypt4j.mpc.arithmetic.Multiplication;
 import org.fastcrypt4j.mpc.arithmetic.Truncation;
 import org.fastcrypt4j.mpc.functions.InverseSqrt;
 import org.fastcrypt4j.mpc.sharing.Session;
 import org.fastcrypt4j.mpc.sharing.SharedTensor;
-import org.fastcrypt4j.ring.RingOps;
 import org.fastcrypt4j.ring.RingTensor;
 
 /**
  * DL4J's {@code L2NormalizeVertex} on shares, over every dimension but the first (DL4J's default): per example
  * {@code y = x r} with {@code r = 1 / ||x||}.
  * <ul>
- *   <li>Forward: {@code ||x||^2} as the row sums of the local products, truncated once to f + 10 fractional bits
- *       (one truncation per example), r by {@link InverseSqrt} over [4^{@value #LO}, 4^({@value #HI}+1)) (norms from
+ *   <li>Forward: {@code ||x||^2} as the row sums of the squares truncated to f + 10 fractional bits (one product
+ *       pass), r by {@link InverseSqrt} over [4^{@value #LO}, 4^({@value #HI}+1)) (norms from
  *       about 9.8e-4 to 32768; {@link #COMPARISONS} comparisons per example on {@code 2 HI + f + 13} bits, seven
  *       Newton steps), then {@code x r} (one product pass).
  *       Below the range r stays bounded, as DL4J's epsilon bounds its division; above it the result is not valid.</li>
@@ -32,8 +30,6 @@ public final class L2NormalizeNode extends SessionNode {
     static final int HI = 14;
     /** The squared norm's fraction beyond f. */
     static final int SQUARE_EXTRA_BITS = 10;
-    /** Row sums of the elementwise products of two [n, k] tensors: [n]. */
-    private static final BilinearOp ROW_SUMS_OF_PRODUCTS = (a, b) -> RingOps.sum(Multiplication.ELEMENTWISE.apply(a, b), 1);
     public static final int COMPARISONS = (HI - LO) / 2;
 
     private SharedTensor lastY;
@@ -55,11 +51,12 @@ public final class L2NormalizeNode extends SessionNode {
         long n = shape[0];
         long k = x.length() / n;
         SharedTensor flat = x.reshape(n, k);
-        // sum_j x_j^2 at f + 10 fractional bits: the row sums of the local products at 2f, truncated once by f - 10
-        // (at f bits the squares of entries below 1e-3 would be a unit of 2^-f or less)
+        // sum_j x_j^2 at f + 10 fractional bits: each square truncated by f - 10 (at f bits the squares of entries
+        // below 1e-3 would be a unit of 2^-f or less), then the local row sums; summing the products at 2f first
+        // would leave the ring's range for rows of norm above about 2048
         int f = session.fractionalBits();
-        RingTensor z = Multiplication.localShare(session, flat, flat, ROW_SUMS_OF_PRODUCTS);
-        SharedTensor sumSq = Truncation.truncateProduct(session, z, f - SQUARE_EXTRA_BITS);
+        RingTensor z = Multiplication.localShare(session, flat, flat, Multiplication.ELEMENTWISE);
+        SharedTensor sumSq = Truncation.truncateProduct(session, z, f - SQUARE_EXTRA_BITS).sum(1).reshape(n);
         SharedTensor r = InverseSqrt.inverseSqrt(session, sumSq, f + SQUARE_EXTRA_BITS, LO, HI);
         SharedTensor y = FixedPointOps.mul(session, flat, spread(r, k));
         lastY = training ? y : null;
