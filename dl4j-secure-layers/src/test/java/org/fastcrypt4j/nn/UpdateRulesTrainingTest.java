@@ -161,6 +161,22 @@ class UpdateRulesTrainingTest {
     }
 
     @Test
+    void largeEpsilonsAreAddedAsDl4jAddsThem() {
+        // epsilon 1e-2 beside sqrt(v) of a few 1e-2: ignoring it would move each parameter by about a fifth of a step
+        // more per step, far beyond the tolerance over eight steps
+        TwinTraining.assertTracks(mlp(base().updater(new Adam(0.01, 0.9, 0.999, 1e-2)), Activation.IDENTITY), data(), 2,
+                ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new RmsProp(0.01, 0.95, 1e-2)), Activation.IDENTITY), data(), 2,
+                ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new AdaGrad(0.05, 1e-2)), Activation.IDENTITY), data(), 2,
+                ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new Nadam(0.001, 0.9, 0.999, 1e-3)), Activation.IDENTITY), data(),
+                2, ADAM_TOL, seed);
+        TwinTraining.assertTracks(mlp(base().updater(new AMSGrad(0.01, 0.9, 0.999, 1e-2)), Activation.IDENTITY), data(),
+                2, ADAM_TOL, seed);
+    }
+
+    @Test
     void adaMaxFollowsDl4j() {
         TwinTraining.assertTracks(mlp(base().updater(new AdaMax(0.01)), Activation.IDENTITY), data(), 3, ADAM_TOL,
                 seed);
@@ -196,7 +212,8 @@ class UpdateRulesTrainingTest {
     void updateRulesRefuseWhatTheyCannotRun() {
         assertNull(UpdateRule.of(new Sgd(0.1)).problem());
         assertNull(UpdateRule.of(new Adam(1e-3)).problem());
-        assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem().contains("epsilon"));
+        assertNull(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 1e-3)).problem());   // added to sqrt(v) (largeEpsilons...)
+        assertTrue(UpdateRule.of(new Adam(1e-3, 0.9, 0.999, 0.1)).problem().contains("epsilon"));
         assertNull(UpdateRule.of(new AdaDelta()).problem());
         assertNull(UpdateRule.of(new AdaMax(1e-3)).problem());
         // DL4J's own AdaBelief fails to instantiate: nothing to follow

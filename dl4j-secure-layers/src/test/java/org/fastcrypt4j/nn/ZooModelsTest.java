@@ -22,8 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 
 /**
- * DL4J's model zoo (deeplearning4j-zoo 1.0.0-M2.1) as users take it: VGG16, VGG19, ResNet50 (its RmsProp with
- * epsilon 1e-3 swapped for Nesterovs: larger epsilons than 1e-5 are refused), SqueezeNet, Xception and Darknet19
+ * DL4J's model zoo (deeplearning4j-zoo 1.0.0-M2.1) as users take it: VGG16, VGG19, ResNet50 (with its RmsProp,
+ * epsilon 1e-3), SqueezeNet, Xception and Darknet19
  * (their softmax ActivationLayer and LossLayer as one secure loss layer) convert, and DL4J accepts each twin; private
  * inference of VGG16, VGG19 and SqueezeNet (32x32 inputs) and ResNet50 (160x160, the smallest input its 3x3 average pooling fits on shares) on one random input, from DL4J's own initialisation, predicts
  * DL4J's class (or one DL4J scores within the outputs' difference of it) with outputs within 1e-2 of DL4J's plus 1e-2
@@ -38,7 +38,7 @@ class ZooModelsTest {
         List<ComputationGraphConfiguration> confs = List.of(
                 VGG16.builder().numClasses(10).build().conf(),
                 VGG19.builder().numClasses(10).build().conf(),
-                ResNet50.builder().numClasses(10).updater(new Nesterovs(1e-3, 0.9)).build().graphBuilder().build(),
+                ResNet50.builder().numClasses(10).build().graphBuilder().build(),   // its RmsProp, epsilon 1e-3
                 SqueezeNet.builder().numClasses(10).build().init().getConfiguration(),
                 Xception.builder().numClasses(10).build().init().getConfiguration(),
                 Darknet19.builder().numClasses(10).build().conf());

@@ -35,8 +35,8 @@ import org.nd4j.linalg.learning.config.RmsProp;
  *            an average of g'^2 whatever t, and fold 1 / sqrt(1 - b2^t) into the step's public factor)
  *   AdaMax:  m as Adam, u &lt;- max(b2 u, |g'|) = a + relu(-g' - a), a = b2 u + relu(g' - b2 u)
  *                                                             step = lr / (1 - b1^t) * m / u, 1/u = 1/sqrt(u^2)
- *   RmsProp: v &lt;- d v + (1 - d) g'^2 (v starts at epsilon)     step = lr * g' / sqrt(v)
- *   AdaGrad: v &lt;- v + g'^2 (v starts at epsilon)               step = lr * g' / sqrt(v)
+ *   RmsProp: v &lt;- d v + (1 - d) g'^2 (v starts at epsilon)     step = lr * g' / (sqrt(v) + epsilon)
+ *   AdaGrad: v &lt;- v + g'^2 (v starts at 1e-6, DL4J's default)  step = lr * g' / (sqrt(v) + epsilon)
  * </pre>
  * This class returns each parameter's normalised step {@code u = numerator / sqrt(v)}; the caller applies
  * {@code w <- w - scale u - wd w} with {@link #scale} (in its truncation pass of all parameters).
@@ -52,7 +52,9 @@ import org.nd4j.linalg.learning.config.RmsProp;
  * {@link InverseSqrt} over [4^{@value #LO}, 4^({@value #HI} + 1)) = [2.3e-10, 64). Below that range the inverse square
  * root stays below 6 * 2^16, which acts as an epsilon of about 2.6e-6 on sqrt(v): a parameter whose gradients stay
  * under about 1.5e-5 moves less than in DL4J. DL4J's epsilon (added to sqrt(v)), up to
- * {@value #MAX_EPSILON}, is negligible beside that and is not added. The step's relative precision is about
+ * {@value #IGNORED_EPSILON}, is negligible beside that and is not added; a larger one (RmsProp's 1e-3 in the model
+ * zoo's ResNet50, Adam's 1e-2 in its FaceNet) is added, at the cost of a second inverse square root
+ * ({@link #withEpsilons}), up to {@value #MAX_EPSILON}. The step's relative precision is about
  * 2^-37 / v + 1e-5 (v^ for Adam and Nadam): 7e-6 for a gradient of 1e-3, a few percent near the bottom of the range.
  * v must stay below 64 (gradients, after division by the batch size, below 8 for Adam, Nadam and RmsProp; AdaGrad's sum
  * of squares below 64: clip the gradients when they may be larger).
@@ -85,8 +87,14 @@ final class AdaptiveSteps {
     static final int LO = -16;
     static final int HI = 2;
 
-    /** The largest epsilon accepted (ignored beside the floor of the inverse square root). */
-    static final double MAX_EPSILON = 1e-5;
+    /** Epsilons up to this are ignored beside the floor of the inverse square root; larger ones are added. */
+    static final double IGNORED_EPSILON = 1e-5;
+
+    /**
+     * The largest epsilon accepted: sqrt(v) + eps_t must stay below 8 (its square below the range's 64), and Adam's
+     * eps_t is 32 eps at its first step (b2 = 0.999).
+     */
+    static final double MAX_EPSILON = 0.01;
 
     /** One parameter's state: the first moment (Adam, Nadam, AMSGrad), the second, and AMSGrad's running maximum. */
     static final class State {
@@ -224,7 +232,7 @@ final class AdaptiveSteps {
                 }
             } else {
                 SharedTensor v = st.v == null ? SharedTensor.zeros(s.party(), shape)
-                        .addPublic(constant(epsilon(u), V_BITS)) : st.v;
+                        .addPublic(constant(initialV(u), V_BITS)) : st.v;
                 double decay = kind == Kind.RMSPROP ? ((RmsProp) u).getRmsDecay() : 1;
                 double fresh = kind == Kind.RMSPROP ? 1 - decay : 1;
                 combos.add(v.mul(constant(decay, d)).add(g2[i].mul(constant(fresh, d))));
@@ -258,8 +266,9 @@ final class AdaptiveSteps {
         }
         runningMaxima(s, keys, states, vs, maxAt, maxPrev);
         infinityNorms(s, keys, states, vs, low, infinityAt);
-        // 1/sqrt(v) at f, then u = numerator / sqrt(v) at f
+        // 1/sqrt(v) at f (1/(sqrt(v) + eps) where DL4J's epsilon is too large to ignore), then u = numerator r at f
         SharedTensor r = InverseSqrt.inverseSqrt(s, SharedTensor.concatFlat(s.party(), vs), V_BITS, LO, HI);
+        r = withEpsilons(s, keys, updaters, vs, r, t);
         SharedTensor u = Truncation.truncateProduct(s, Multiplication.localShare(s,
                 SharedTensor.concatFlat(s.party(), numerators), r, Multiplication.ELEMENTWISE), M_BITS);
         SharedTensor[] us = u.splitFlat(shapes(numerators));
@@ -268,6 +277,72 @@ final class AdaptiveSteps {
             out.put(keys.get(i), us[i]);
         }
         return out;
+    }
+
+    /**
+     * The parameters whose updater's epsilon is above {@link #IGNORED_EPSILON} get 1/(sqrt(v) + eps_t) in place of
+     * 1/sqrt(v) in {@code r} (flat, in the order of {@code vs}): sqrt(v) = v / sqrt(v) (one product, kept at
+     * {@value #SQUARED_BITS} bits), w = sqrt(v) + eps_t (local), 1/w as the inverse square root of w^2 (one product,
+     * then {@link InverseSqrt} over the same range: w^2 &gt;= eps_t^2 &gt; 2.3e-10). eps_t is DL4J's epsilon as it
+     * meets the bias-corrected v^ that Adam, Nadam and AMSGrad keep, eps / sqrt(1 - b2^t), and epsilon itself for
+     * RmsProp and AdaGrad. Costs those parameters a second inverse square root per step (9 comparisons and 21
+     * products) and two products; the others are unchanged.
+     */
+    private static SharedTensor withEpsilons(Session s, List<String> keys, Map<String, IUpdater> updaters,
+            List<SharedTensor> vs, SharedTensor r, double t) {
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            IUpdater u = updaters.get(keys.get(i));
+            if (kindOf(u) != Kind.ADAMAX && epsilon(u) > IGNORED_EPSILON) {
+                at.add(i);
+            }
+        }
+        if (at.isEmpty()) {
+            return r;
+        }
+        SharedTensor[] rs = r.splitFlat(shapes(vs));
+        List<SharedTensor> v = new ArrayList<>();
+        List<SharedTensor> rAt = new ArrayList<>();
+        for (int i : at) {
+            v.add(vs.get(i));
+            rAt.add(rs[i]);
+        }
+        int f = s.fractionalBits();
+        // sqrt(v) = v r at SQUARED_BITS: v at V_BITS times r at f, truncated by V_BITS + f - SQUARED_BITS
+        SharedTensor root = Truncation.truncateProduct(s, Multiplication.localShare(s,
+                SharedTensor.concatFlat(s.party(), v), SharedTensor.concatFlat(s.party(), rAt),
+                Multiplication.ELEMENTWISE), V_BITS + f - SQUARED_BITS);
+        SharedTensor[] roots = root.splitFlat(shapes(v));
+        List<SharedTensor> w = new ArrayList<>();
+        for (int j = 0; j < at.size(); j++) {
+            w.add(roots[j].addPublic(constant(effectiveEpsilon(updaters.get(keys.get(at.get(j))), t), SQUARED_BITS)));
+        }
+        List<SharedTensor> w2 = squares(s, w);
+        SharedTensor inv = InverseSqrt.inverseSqrt(s, SharedTensor.concatFlat(s.party(), w2), V_BITS, LO, HI);
+        SharedTensor[] invs = inv.splitFlat(shapes(v));
+        for (int j = 0; j < at.size(); j++) {
+            rs[at.get(j)] = invs[j];
+        }
+        return SharedTensor.concatFlat(s.party(), java.util.Arrays.asList(rs));
+    }
+
+    /**
+     * RmsProp's and AdaGrad's v before the first step, as DL4J starts them: RmsProp at its epsilon; AdaGrad at
+     * AdaGrad's default epsilon (1e-6) whatever the configured one (DL4J 1.0.0-M2.1's AdaGradUpdater fills its state
+     * from its own field, which keeps the default; the configured epsilon enters the step only).
+     */
+    private static double initialV(IUpdater u) {
+        return kindOf(u) == Kind.ADAGRAD ? AdaGrad.DEFAULT_ADAGRAD_EPSILON : epsilon(u);
+    }
+
+    /** DL4J's epsilon as it meets this class's second moment (see {@link #withEpsilons}). */
+    private static double effectiveEpsilon(IUpdater u, double t) {
+        return switch (kindOf(u)) {
+            case ADAM -> ((Adam) u).getEpsilon() / Math.sqrt(1 - Math.pow(((Adam) u).getBeta2(), t));
+            case NADAM -> ((Nadam) u).getEpsilon() / Math.sqrt(1 - Math.pow(((Nadam) u).getBeta2(), t));
+            case AMSGRAD -> ((AMSGrad) u).getEpsilon() / Math.sqrt(1 - Math.pow(((AMSGrad) u).getBeta2(), t));
+            default -> epsilon(u);
+        };
     }
 
     /** x^2 at V_BITS of each x at SQUARED_BITS, in one product pass (none: no messages). */
