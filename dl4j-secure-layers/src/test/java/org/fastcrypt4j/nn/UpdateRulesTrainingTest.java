@@ -200,12 +200,14 @@ class UpdateRulesTrainingTest {
         for (GradientNormalization g : new GradientNormalization[] {GradientNormalization.RenormalizeL2PerLayer,
             GradientNormalization.RenormalizeL2PerParamType, GradientNormalization.ClipL2PerLayer,
             GradientNormalization.ClipL2PerParamType}) {
+            // a linear hidden layer: with ReLU, an input rounded to the other side of 0 changes that unit's gradient
+            // by far more than this tight tolerance (CI saw 2.7e-3 once)
             TwinTraining.assertTracks(mlp(base().updater(new Sgd(0.1)).gradientNormalization(g)
-                    .gradientNormalizationThreshold(0.3)), data(), 2, TOL, seed);
+                    .gradientNormalizationThreshold(0.3), Activation.IDENTITY), data(), 2, TOL, seed);
         }
         TwinTraining.assertTracks(mlp(base().updater(new Nesterovs(0.05, 0.9)).l2(0.01)
-                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(2)),
-                data(), 2, TOL, seed);
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(2),
+                Activation.IDENTITY), data(), 2, TOL, seed);
     }
 
     @Test
