@@ -41,9 +41,10 @@ final class GraphConversion {
     /** Why a parameter-free vertex cannot run on shares, or null. */
     static String vertexProblem(GraphVertex v) {
         if (v instanceof L2NormalizeVertex n) {
-            return n.getDimension() == null || n.getDimension().length == 0 ? null
-                    : "L2 normalization over dimensions " + java.util.Arrays.toString(n.getDimension())
-                            + " not supported (the default: every dimension but the first)";
+            int[] d = n.getDimension();
+            boolean allButFirst = d == null || java.util.stream.IntStream.range(0, d.length).allMatch(i -> d[i] == i + 1);
+            return allButFirst ? null : "L2 normalization over dimensions " + java.util.Arrays.toString(d)
+                    + " not supported (every dimension but the first: the default, or [1], [1, 2], [1, 2, 3])";
         }
         if (v instanceof ElementWiseVertex || v instanceof MergeVertex || v instanceof SubsetVertex
                 || v instanceof PreprocessorVertex || v instanceof ScaleVertex || v instanceof ShiftVertex) {

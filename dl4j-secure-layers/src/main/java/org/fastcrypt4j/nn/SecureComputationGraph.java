@@ -95,8 +95,8 @@ public final class SecureComputationGraph extends SecureNetworkBase {
                 node = ln;
             } else if (v instanceof ElementWiseVertex e) {
                 node = new ElementWiseNode(name, e.getOp(), session);
-            } else if (v instanceof org.deeplearning4j.nn.conf.graph.L2NormalizeVertex) {
-                node = new org.fastcrypt4j.nn.graph.L2NormalizeNode(name, session);
+            } else if (v instanceof org.deeplearning4j.nn.conf.graph.L2NormalizeVertex l2) {
+                node = new org.fastcrypt4j.nn.graph.L2NormalizeNode(name, l2.getDimension(), session);
             } else {
                 node = new ShapeNode(name, v, session);
             }
