@@ -12,7 +12,6 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.fastcrypt4j.examples.data.Datasets;
@@ -29,7 +28,6 @@ import org.fastcrypt4j.transport.aeron.LocalParties;
 import org.fastcrypt4j.transport.PartyKeys;
 import org.fastcrypt4j.transport.Transport;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
@@ -275,44 +273,6 @@ public class DemoCommand implements Callable<Integer> {
 
     // ---------------------------------------------------------------------------------------------- train
 
-    /** The plaintext twin: its model, predictions, evaluation, speed, steps and test accuracy after each epoch. */
-    record Twin(MultiLayerNetwork model, List<INDArray> predictions, Evaluation eval, double secondsPerBatch,
-            int steps, List<Double> epochAccuracy) {
-    }
-
-    /** DL4J trains the plain network from the configuration's initial weights on the same batches, in order. */
-    Twin trainTwin(Datasets data, MultiLayerConfiguration plainConf) throws java.io.IOException {
-        System.out.printf(Locale.ROOT, "demo: plaintext twin: DL4J %s (%s pooling) from the same initial weights on the"
-                + " same batches%n", net, pool);
-        MultiLayerNetwork twin = new MultiLayerNetwork(plainConf);
-        twin.init();
-        DataSetIterator it = data.train(trainImages(), batch);
-        int plainSteps = 0;
-        long trainingNanos = 0;
-        List<Double> epochAccuracy = new ArrayList<>();
-        for (int e = 0; e < trainEpochs(); e++) {
-            long t0 = System.nanoTime();
-            it.reset();
-            while (it.hasNext()) {
-                twin.fit(it.next());
-                plainSteps++;
-            }
-            trainingNanos += System.nanoTime() - t0;
-            twin.incrementEpochCount();   // as DL4J's fit(iterator) does: epoch schedules see the next epoch
-            if (trainEpochs() > 1) {
-                epochAccuracy.add(twin.evaluate(data.test(test, testBatch)).accuracy());
-                System.out.printf(Locale.ROOT, "demo: plaintext twin: epoch %d, test accuracy %.2f%%%n", e + 1,
-                        100 * epochAccuracy.get(e));
-            }
-        }
-        double perBatch = trainingNanos / 1e9 / plainSteps;
-        List<INDArray> predictions = predictPlain(twin, data.test(test, testBatch));
-        Evaluation eval = twin.evaluate(data.test(test, testBatch));
-        System.out.printf(Locale.ROOT, "demo: plaintext twin: %d steps, %.3f s per batch, test accuracy %.2f%%%n",
-                plainSteps, perBatch, 100 * eval.accuracy());
-        return new Twin(twin, predictions, eval, perBatch, plainSteps, epochAccuracy);
-    }
-
     private int train(Datasets data) throws Exception {
         if (!inServerData) {
             return new ServiceDemo(this).run(data);
@@ -336,7 +296,7 @@ public class DemoCommand implements Callable<Integer> {
                         trainingJob()));
             }
         }
-        Twin tw = trainTwin(data, plainConf);
+        PlainTwin tw = PlainTwin.train(this, data, plainConf);
         MultiLayerNetwork twin = tw.model();
         double plainSecondsPerBatch = tw.secondsPerBatch();
         List<INDArray> plainPredictions = tw.predictions();
@@ -372,7 +332,7 @@ public class DemoCommand implements Callable<Integer> {
             return 0;
         }
         double secondsPerBatch = p1.trainSeconds() / Math.max(1, p1.steps());
-        int agree = agreement(plainPredictions, p1.predictions());
+        int agree = PlainTwin.agreement(plainPredictions, p1.predictions());
         int n = plainEval.getNumRowCounter();
         Evaluation exportedEval = results.get(0).exported().evaluate(data.test(test, testBatch));
         System.out.printf(Locale.ROOT, "demo: private training: %d steps in %.1f s, %.2f s per batch of %d (plaintext"
@@ -442,7 +402,7 @@ public class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "demo: plaintext DL4J %s%s trained by the model owner on %d images for"
                 + " %d epochs in %.1f s: test accuracy %.2f%%%n", net, net == Net.lenet ? " (" + pool + " pooling)" : "", trainImages <= 0 ? 60_000 : trainImages, ep,
                 (System.nanoTime() - t0) / 1e9, 100 * plainEval.accuracy());
-        List<INDArray> plainLogits = plainLogits(model, data.test(test, testBatch));
+        List<INDArray> plainLogits = PlainTwin.logits(model, data.test(test, testBatch));
         // the updater plays no part in inference: the secure configuration of the same architecture with SGD
         MultiLayerConfiguration secureConf = SecureConversion.toSecure(plainConfiguration());
         MpcSettings settings = MpcSettings.defaults().withMsb(msb);
@@ -497,37 +457,5 @@ public class DemoCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    // ---------------------------------------------------------------------------------------------- helpers
-
-    static List<INDArray> predictPlain(MultiLayerNetwork model, DataSetIterator it) {
-        List<INDArray> out = new ArrayList<>();
-        while (it.hasNext()) {
-            out.add(model.output(it.next().getFeatures()));
-        }
-        return out;
-    }
-
-    /** The plain model's logits: the same parameters in a copy of the configuration whose output is the identity. */
-    private static List<INDArray> plainLogits(MultiLayerNetwork model, DataSetIterator it) {
-        MultiLayerConfiguration c = model.getLayerWiseConfigurations().clone();
-        ((OutputLayer) c.getConf(c.getConfs().size() - 1).getLayer()).setActivationFn(Activation.IDENTITY
-                .getActivationFunction());
-        MultiLayerNetwork identity = new MultiLayerNetwork(c);
-        identity.init(model.params().dup(), false);
-        return predictPlain(identity, it);
-    }
-
-    static int agreement(List<INDArray> a, List<INDArray> b) {
-        int agree = 0;
-        for (int i = 0; i < a.size(); i++) {
-            INDArray x = a.get(i).argMax(1);
-            INDArray y = b.get(i).argMax(1);
-            for (int k = 0; k < x.length(); k++) {
-                agree += x.getLong(k) == y.getLong(k) ? 1 : 0;
-            }
-        }
-        return agree;
     }
 }

@@ -59,7 +59,7 @@ final class ServiceDemo {
         int n = o.trainImages() <= 0 ? 60_000 : Math.min(60_000, o.trainImages());
         int testN = o.test <= 0 ? 10_000 : Math.min(10_000, o.test);
         Path ckDir = o.checkpoint != null ? o.checkpoint : o.resume;
-        DemoCommand.Twin twin = o.trainTwin(data, plainConf);
+        PlainTwin twin = PlainTwin.train(o, data, plainConf);
         List<String> owners = List.of("data-owner-1", "data-owner-2");
 
         Path keyDir = ckDir == null ? null : Checkpoint.prepareDirectory(ckDir.resolve("keys"));
@@ -294,14 +294,14 @@ final class ServiceDemo {
         }
     }
 
-    private int report(DemoCommand.Twin twin, ModelOwnerClient.Result r, List<DataOwnerClient.Result> provided,
+    private int report(PlainTwin twin, ModelOwnerClient.Result r, List<DataOwnerClient.Result> provided,
             QuerierClient querier, INDArray predicted, DataSet test, double inferSeconds, SecureServer[] servers,
             double[] stepSeconds, int n, Datasets data, List<double[]> epochs) throws IOException {
         Evaluation secureEval = new Evaluation((int) predicted.shape()[1]);
         secureEval.eval(test.getLabels().castTo(DataType.FLOAT), predicted.castTo(DataType.FLOAT));
         int testN = (int) test.getFeatures().shape()[0];
         INDArray plainPred = twin.model().output(test.getFeatures().castTo(DataType.FLOAT));
-        int agree = DemoCommand.agreement(List.of(plainPred), List.of(predicted));
+        int agree = PlainTwin.agreement(List.of(plainPred), List.of(predicted));
         Evaluation exported = r.model().evaluate(data.test(testN, o.testBatch));
         double secondsPerBatch = stepSeconds[0] / Math.max(1, stepSeconds[1]);
         System.out.printf(Locale.ROOT, "demo: private training: %d steps in %.1f s, %.2f s per batch of %d at the"
