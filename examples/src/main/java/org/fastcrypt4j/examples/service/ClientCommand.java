@@ -188,10 +188,7 @@ public final class ClientCommand implements Runnable {
                 throw new CliErrors.OptionException("--net must be lenet or mlp, not " + net);
             }
             MultiLayerNetwork init = weights == null ? null : ModelSerializer.restoreMultiLayerNetwork(weights.toFile());
-            ModelOwnerClient client = new ModelOwnerClient(who.parties(), who.name, who.key(), who.timeout());
-            ModelOwnerClient.Job j = new ModelOwnerClient.Job(job, model, Arrays.asList(dataOwners), epochs, batch,
-                    !noLoss, msb, resume, 0);
-            ModelOwnerClient.Result r = client.train(j, c, init, p -> progress(who.name, p));
+            ModelOwnerClient.Result r = client().train(jobSpec(), c, init, p -> progress(who.name, p));
             ModelSerializer.writeModel(r.model(), out.toFile(), false);
             return report(r);
         }
@@ -199,12 +196,19 @@ public final class ClientCommand implements Runnable {
         /** A graph job: initial weights from a DL4J graph model file, the trained graph written the same way. */
         private int trainGraph(ComputationGraphConfiguration c) throws Exception {
             ComputationGraph init = weights == null ? null : ModelSerializer.restoreComputationGraph(weights.toFile());
-            ModelOwnerClient client = new ModelOwnerClient(who.parties(), who.name, who.key(), who.timeout());
-            ModelOwnerClient.Job j = new ModelOwnerClient.Job(job, model, Arrays.asList(dataOwners), epochs, batch,
-                    !noLoss, msb, resume, 0);
-            ModelOwnerClient.Result r = client.train(j, c, init, p -> progress(who.name, p));
+            ModelOwnerClient.Result r = client().train(jobSpec(), c, init, p -> progress(who.name, p));
             ModelSerializer.writeModel(r.graph(), out.toFile(), false);
             return report(r);
+        }
+
+        private ModelOwnerClient client() throws java.io.IOException {
+            return new ModelOwnerClient(who.parties(), who.name, who.key(), who.timeout());
+        }
+
+        /** The job these options describe. */
+        private ModelOwnerClient.Job jobSpec() {
+            return new ModelOwnerClient.Job(job, model, Arrays.asList(dataOwners), epochs, batch, !noLoss, msb, resume,
+                    0);
         }
 
         private int report(ModelOwnerClient.Result r) {
